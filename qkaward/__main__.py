@@ -1,0 +1,3 @@
+from qkaward.cli import main
+
+main()
