@@ -146,7 +146,7 @@ PROBLEM: dict[str, pl.DataType] = {
     "column": pl.String(),
     "value": pl.String(),
     "message": pl.String(),
-    "severity": pl.String(),  # "error" (cell/row unusable) | "warning" | "skipped" (合计 rows, ignored sheets)
+    "severity": pl.String(),  # "error" (cell/row unusable) | "warning" | "skipped" (合计 rows, sheets)
 }
 
 

@@ -1,0 +1,38 @@
+"""Where the bundled configuration lives, and reading TOML (tomllib, falling back to tomli)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+try:  # Python ≥ 3.11
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+from qkaward.errors import ConfigError
+
+
+def config_dir() -> Path:
+    """The folder holding ``columns.toml``, ``policy/`` and ``standards/``.
+
+    ``QKAWARD_CONFIG_DIR`` overrides it; by default it is the repository's top-level ``config/``.
+    """
+    env = os.environ.get("QKAWARD_CONFIG_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "config"
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file, turning every failure into a :class:`ConfigError` naming the file."""
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"找不到配置文件：{path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"配置文件 {path} 格式错误：{exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"无法读取配置文件 {path}：{exc.strerror}") from None

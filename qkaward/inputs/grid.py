@@ -1,0 +1,183 @@
+"""Reading a file into raw text grids: every cell as a string, nothing interpreted yet.
+
+xlsx/xls go through fastexcel (calamine) with every column typed as text; csv through Polars after
+the encoding (UTF-8, UTF-8 with BOM, GB18030) and delimiter are detected; parquet through Polars,
+its column names becoming the first grid row. The structure of a grid is that of the sheet: row i
+of the frame is spreadsheet row ``i + row_offset``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from qkaward.errors import InputError
+
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".parquet")
+#: Largest input file accepted, and the zip limits checked before an xlsx is decompressed.
+MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 2 * 1024 * 1024 * 1024
+MAX_ZIP_RATIO = 200
+MAX_ZIP_ENTRIES = 10_000
+#: How many leading rows may hold titles and the header.
+HEAD_ROWS = 30
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One sheet as text. ``frame`` has String columns ``c0 … cN``."""
+
+    file: str
+    sheet: str
+    frame: pl.DataFrame
+    row_offset: int  # spreadsheet row number of frame row 0
+
+    def head(self, n: int = HEAD_ROWS) -> list[list[str | None]]:
+        """The first ``n`` rows as Python lists (small: for header detection only)."""
+        return [list(r) for r in self.frame.head(n).iter_rows()]
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_grids(path: Path, label: str | None = None) -> list[Grid]:
+    """Every sheet of ``path`` as a :class:`Grid`; raises :class:`InputError` when unreadable."""
+    name = label or str(path)
+    if not path.exists():
+        raise InputError(f"找不到输入文件：{name}")
+    if path.is_dir():
+        raise InputError(f"输入应为文件，{name} 是文件夹")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(f"文件 {name} 是空文件")
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            f"文件 {name} 大小 {size // (1024 * 1024)} MB，超过上限 {MAX_FILE_BYTES // (1024 * 1024)} MB"
+        )
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        _check_zip(path, name)
+        return _read_excel(path, name)
+    if suffix == ".xls":
+        return _read_excel(path, name)
+    if suffix == ".csv":
+        return [_read_csv(path, name)]
+    if suffix == ".parquet":
+        return [_read_parquet(path, name)]
+    raise InputError(f"不支持的文件类型 {suffix or '（无扩展名）'}：{name}（支持 .xlsx .xls .csv .parquet）")
+
+
+def _check_zip(path: Path, name: str) -> None:
+    """Refuse an xlsx that is not a zip, or whose declared sizes make it a zip bomb."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError):
+        raise InputError(f"文件 {name} 不是有效的 xlsx 文件（可能已损坏、被加密或只是改了扩展名）") from None
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise InputError(f"文件 {name} 含 {len(infos)} 个压缩条目，超过上限 {MAX_ZIP_ENTRIES}，拒绝读取")
+    total = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if total > MAX_UNZIPPED_BYTES or total / packed > MAX_ZIP_RATIO:
+        raise InputError(
+            f"文件 {name} 解压后声明大小 {total} 字节（压缩比 {total // packed}:1），疑似压缩炸弹，拒绝读取"
+        )
+
+
+def _read_excel(path: Path, name: str) -> list[Grid]:
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(path)
+        grids = []
+        for sheet in reader.sheet_names:
+            # skip_rows=0 keeps leading empty rows, so frame row i is spreadsheet row i+1.
+            loaded = reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string")
+            frame = loaded.to_polars()
+            frame = frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
+            grids.append(Grid(name, sheet, frame, 1))
+        return grids
+    except InputError:
+        raise
+    except Exception as exc:  # fastexcel raises its own family of errors; all mean "unreadable"
+        detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise InputError(f"无法读取 Excel 文件 {name}：{detail}（文件可能已损坏或设置了密码）") from None
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Decode csv bytes: UTF-8 with or without BOM, else GB18030 (a superset of GBK)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise InputError(f"无法识别文件 {name} 的编码（支持 UTF-8、带BOM的UTF-8、GBK/GB18030）") from None
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter among , ; tab | that splits the most header-like lines into the most fields."""
+    best, best_score = ",", -1
+    for delim in (",", "\t", ";", "|"):
+        counts = [len(next(csv.reader([ln], delimiter=delim))) for ln in lines if ln.strip()]
+        score = max(counts, default=1)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+_BLANK_LINE = re.compile(r"(?m)^[ \t]*\r?$")
+
+
+def _read_csv(path: Path, name: str) -> Grid:
+    text = decode_text(path.read_bytes(), name)
+    if "\x00" in text:
+        raise InputError(f"文件 {name} 含二进制内容，不是文本 CSV")
+    head_lines = text.splitlines()[:HEAD_ROWS]
+    delim = _sniff_delimiter(head_lines)
+    width = max((len(r) for r in csv.reader(head_lines, delimiter=delim)), default=1)
+    # Polars skips blank lines; give them a delimiter so that row numbers stay those of the file.
+    # It also takes the width from the first line (often a one-cell title): a first line of
+    # ``width`` empty fields, dropped after reading, makes every column exist.
+    text = delim * (width - 1) + "\n" + _BLANK_LINE.sub(delim, text)
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            has_header=False,
+            infer_schema=False,
+            separator=delim,
+            new_columns=[f"c{i}" for i in range(width)],
+            truncate_ragged_lines=True,
+        )
+    except Exception as exc:
+        raise InputError(f"无法解析 CSV 文件 {name}：{str(exc).splitlines()[0][:200]}") from None
+    return Grid(name, "", frame.slice(1), 1)
+
+
+def _read_parquet(path: Path, name: str) -> Grid:
+    try:
+        data = pl.read_parquet(path)
+    except Exception as exc:
+        raise InputError(f"无法读取 Parquet 文件 {name}：{str(exc).splitlines()[0][:200]}") from None
+    header = pl.DataFrame([pl.Series(f"c{i}", [c], pl.String) for i, c in enumerate(data.columns)])
+    body = data.select([pl.col(c).cast(pl.String).alias(f"c{i}") for i, c in enumerate(data.columns)])
+    return Grid(name, "", pl.concat([header, body]), 1)

@@ -1,0 +1,109 @@
+"""All files of a run → :class:`qkaward.schema.Inputs`, with duplicates across files resolved."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from qkaward.errors import UsageError
+from qkaward.inputs.columns import ColumnConfig, load_columns
+from qkaward.inputs.read import read_role_file, role_schema
+from qkaward.inputs.workspace import ROLES, InputSpec
+from qkaward.schema import PROBLEM, Inputs, empty
+
+#: The key a role's rows must be unique on (one row per enterprise × year, …).
+ROLE_KEYS: dict[str, tuple[str, ...]] = {
+    "stats": ("credit_code", "year", "from_prev_column"),
+    "tax": ("credit_code", "year", "from_prev_column"),
+    "enterprises": ("credit_code",),
+    "events": ("credit_code", "event", "year"),
+    "incubators": ("credit_code", "carrier", "year"),
+    "talents": ("id_number", "programme"),
+}
+_PROVENANCE = ("src_file", "src_sheet", "src_row")
+
+
+def dedupe(frame: pl.DataFrame, role: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Resolve rows sharing the role's key: exact repeats keep the first row (the others are
+    ``skipped``); rows that disagree are all left out (``error``), since no one can tell which is right."""
+    key = list(ROLE_KEYS[role])
+    values = [c for c in frame.columns if c not in key and c not in _PROVENANCE and c != "name"]
+    frame = frame.with_row_index("__i")
+    grouped = frame.with_columns(
+        pl.len().over(key).alias("__n"),
+        pl.struct(values).n_unique().over(key).alias("__variants")
+        if values
+        else pl.lit(1).alias("__variants"),
+        pl.col("__i").min().over(key).alias("__first"),
+        pl.format("{} {}第{}行", pl.col("src_file"), pl.col("src_sheet"), pl.col("src_row"))
+        .first()
+        .over(key, order_by="__i")
+        .alias("__firstpos"),
+    )
+    code_label = "运营机构统一社会信用代码" if role == "incubators" else "统一社会信用代码"
+    repeat = grouped.filter(
+        (pl.col("__n") > 1) & (pl.col("__variants") == 1) & (pl.col("__i") != pl.col("__first"))
+    )
+    conflict = grouped.filter((pl.col("__n") > 1) & (pl.col("__variants") > 1))
+    what = "同一年度" if "year" in key else ""
+    problems = pl.concat(
+        [
+            repeat.select(
+                pl.col("src_file").alias("file"),
+                pl.col("src_sheet").alias("sheet"),
+                pl.col("src_row").alias("row"),
+                pl.lit(code_label).alias("column"),
+                pl.col(key[0]).alias("value"),
+                (pl.lit(f"{what}重复的记录，与 ") + pl.col("__firstpos") + pl.lit(" 相同，已忽略")).alias(
+                    "message"
+                ),
+                pl.lit("skipped").alias("severity"),
+            ),
+            conflict.select(
+                pl.col("src_file").alias("file"),
+                pl.col("src_sheet").alias("sheet"),
+                pl.col("src_row").alias("row"),
+                pl.lit(code_label).alias("column"),
+                pl.col(key[0]).alias("value"),
+                (
+                    pl.lit(f"{what}重复且数值不一致（共")
+                    + pl.col("__n").cast(pl.String)
+                    + pl.lit("行），均未采用，请核实后只保留一行")
+                ).alias("message"),
+                pl.lit("error").alias("severity"),
+            ),
+        ]
+    ).cast(PROBLEM)
+    kept = grouped.filter(
+        (pl.col("__n") == 1) | ((pl.col("__variants") == 1) & (pl.col("__i") == pl.col("__first")))
+    )
+    return kept.drop("__i", "__n", "__variants", "__first", "__firstpos"), problems
+
+
+def load_inputs(spec: InputSpec, columns: ColumnConfig | None = None) -> Inputs:
+    """Read every file of ``spec``; raise on an unreadable file, collect cell and row problems."""
+    cfg = columns or load_columns()
+    if not spec.files:
+        raise UsageError("没有指定输入文件：请用 -w 工作目录，或 --stats/--tax 等选项指定文件")
+    frames: dict[str, list[pl.DataFrame]] = {r: [] for r in ROLES}
+    problems, files = [], []
+    for role, path in spec.files:
+        got = read_role_file(path, role, label=spec.label(path), columns=cfg)
+        frames[role].append(got.frame)
+        problems.append(got.problems)
+        files.append(got.file)
+    tables: dict[str, pl.DataFrame] = {}
+    for role in ROLES:
+        combined = (
+            pl.concat(frames[role], how="vertical_relaxed") if frames[role] else empty(role_schema(role))
+        )
+        combined, dup_problems = dedupe(combined, role)
+        problems.append(dup_problems)
+        tables[role] = combined
+    stats_years = tuple(sorted({y for f in files if f.role == "stats" for y in f.years}))
+    all_problems = pl.concat([p for p in problems if p.height] or [empty(PROBLEM)], how="vertical_relaxed")
+    return Inputs(**tables, problems=sort_problems(all_problems), files=tuple(files), stats_years=stats_years)
+
+
+def sort_problems(problems: pl.DataFrame) -> pl.DataFrame:
+    """Problems in reading order: file, sheet, row."""
+    return problems.sort(["file", "sheet", "row", "column"], nulls_last=False, maintain_order=True)

@@ -1,0 +1,355 @@
+"""One input file under one role → a canonical frame (``qkaward.schema``) and its problems.
+
+Every sheet whose header names the role's required fields is read; other sheets are listed as
+ignored. Cells are parsed column by column with the vectorised parsers of :mod:`values`: a bad
+cell in a required column makes its row unusable (an ``error`` problem), a bad cell in an optional
+column is left empty (also an ``error`` problem, naming the cell). Totals rows are ``skipped``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from qkaward.errors import InputError, UsageError
+from qkaward.inputs import values
+from qkaward.inputs.columns import ColumnConfig, RoleSpec, load_columns
+from qkaward.inputs.creditcode import normalise_expr, problem_expr
+from qkaward.inputs.grid import Grid, read_grids, sha256_of
+from qkaward.inputs.header import Column, Header, file_year, find_header, title_unit, title_year
+from qkaward.schema import PROBLEM, PROVENANCE, ROLE_LABELS, ROLE_SCHEMAS, InputFile, empty
+
+#: Canonical frame column of each field, per role (fields not listed keep their own name).
+RENAME: dict[str, dict[str, str]] = {
+    "stats": {"revenue": "revenue_yuan"},
+    "tax": {"fiscal": "fiscal_yuan", "revenue": "revenue_yuan"},
+    "enterprises": {},
+    "events": {},
+    "incubators": {"operator_code": "credit_code"},
+    "talents": {"employer_code": "credit_code", "selected_year": "year"},
+    "ledger": {"amount": "amount_yuan", "award_year": "year"},
+}
+LEDGER_SCHEMA: dict[str, pl.DataType] = {
+    "credit_code": pl.String(),
+    "name": pl.String(),
+    "award": pl.String(),
+    "amount_yuan": pl.Int64(),
+    "year": pl.Int32(),
+}
+#: Text-like fields checked for a 合计/总计/小计 label.
+TOTAL_FIELDS = ("credit_code", "name", "carrier", "person", "operator_code", "employer_code")
+CODE_KIND = "code"
+USD_UNITS = ("美元", "万美元", "亿美元")
+
+
+@dataclass(frozen=True)
+class RoleRead:
+    """What reading one file gave."""
+
+    frame: pl.DataFrame  # the role's canonical schema + PROVENANCE
+    problems: pl.DataFrame  # schema.PROBLEM
+    file: InputFile
+
+
+def role_schema(role: str) -> dict[str, pl.DataType]:
+    return (LEDGER_SCHEMA if role == "ledger" else ROLE_SCHEMAS[role]) | PROVENANCE
+
+
+def read_role_file(
+    path: Path, role: str, *, label: str | None = None, columns: ColumnConfig | None = None
+) -> RoleRead:
+    """Read every matching sheet of ``path`` as ``role``; raise :class:`InputError` if none matches."""
+    cfg = columns or load_columns()
+    if role not in cfg.roles:
+        raise UsageError(f"未知的输入类别：{role}（可用：{'、'.join(cfg.roles)}）")
+    spec = cfg.roles[role]
+    name = label or str(path)
+    grids = read_grids(path, name)
+    frames, problems, used, ignored, units = [], [], [], [], set()
+    nearest: tuple[int, str, list[str]] | None = None
+    rows_read = 0
+    for grid in grids:
+        header = find_header(grid, spec, cfg)
+        missing = header.missing(spec) if header else list(spec.required)
+        if missing:
+            ignored.append(grid.sheet)
+            labels = "、".join(cfg.fields[f].aliases[0] for f in missing)
+            matched = len(spec.required) - len(missing)
+            if nearest is None or matched > nearest[0]:
+                nearest = (matched, grid.sheet, missing)
+            if grid.sheet:
+                problems.append(
+                    _problem(
+                        name,
+                        grid.sheet,
+                        None,
+                        "",
+                        "",
+                        f"工作表表头与{_role_label(role)}不符（缺少：{labels}），未读取",
+                        "skipped",
+                    )
+                )
+            continue
+        assert header is not None
+        frame, sheet_problems, n_read, sheet_units = _read_sheet(grid, header, role, spec, cfg)
+        units |= sheet_units
+        frames.append(frame)
+        problems.append(sheet_problems)
+        used.append(grid.sheet)
+        rows_read += n_read
+    if not frames:
+        if nearest is None:
+            raise InputError(f"文件 {name} 中没有数据")
+        _, sheet, missing = nearest
+        where = f"（最接近的是工作表“{sheet}”）" if sheet else ""
+        need = "、".join(cfg.fields[f].aliases[0] for f in missing)
+        raise InputError(f"文件 {name} 不是有效的{_role_label(role)}：找不到必需的列 {need}{where}")
+    frame = pl.concat(frames, how="vertical_relaxed")
+    problems_frame = (
+        pl.concat([p for p in problems if p.height], how="vertical_relaxed")
+        if any(p.height for p in problems)
+        else empty(PROBLEM)
+    )
+    real = frame.filter(~pl.col("from_prev_column")) if "from_prev_column" in frame.columns else frame
+    years = (
+        tuple(sorted(y for y in real["year"].unique().to_list() if y is not None))
+        if "year" in frame.columns
+        else ()
+    )
+    info = InputFile(
+        path=name,
+        role=role,
+        sha256=sha256_of(path),
+        sheets=tuple(used),
+        ignored_sheets=tuple(ignored),
+        years=years,
+        units=tuple(sorted(units)),
+        rows_read=rows_read,
+        rows_used=real.height,
+    )
+    return RoleRead(frame, problems_frame, info)
+
+
+def _role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, "奖励台账记录" if role == "ledger" else role)
+
+
+def _problem(
+    file: str, sheet: str, row: int | None, column: str, value: str, message: str, severity: str
+) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {
+                "file": file,
+                "sheet": sheet,
+                "row": row,
+                "column": column,
+                "value": value,
+                "message": message,
+                "severity": severity,
+            }
+        ],
+        schema=PROBLEM,
+    )
+
+
+def _sheet_year(grid: Grid, header: Header, spec: RoleSpec) -> int | None:
+    """The year for rows without a year cell: from the title rows, else the file name."""
+    year = title_year(header) or file_year(grid.file)
+    has_year_column = any(c.field == "year" for c in header.columns)
+    if spec.yearly and year is None and not has_year_column:
+        where = f"工作表“{grid.sheet}”" if grid.sheet else ""
+        raise InputError(f"无法确定文件 {grid.file} {where}的年度：没有“年度”列，标题行和文件名中也没有年份")
+    return year
+
+
+def _parse(
+    col: Column, raw: pl.Expr, role: str, cfg: ColumnConfig, sheet_unit: str | None, grid: Grid
+) -> tuple[pl.Expr, pl.Expr, str | None]:
+    """Typed value, error and (for money) the unit used, for one column."""
+    kind = cfg.fields[col.field].kind
+    if kind in ("money", "valuation"):
+        unit = col.unit or sheet_unit
+        if unit is None or unit not in cfg.units:
+            raise InputError(
+                f"文件 {grid.file} {grid.sheet} 列“{col.label}”未注明金额单位："
+                "请在表头写明单位，如“营业收入(万元)”，或在标题行写明“单位：万元”"
+            )
+        if kind == "money" and unit in USD_UNITS:
+            raise InputError(f"文件 {grid.file} 列“{col.label}”的单位 {unit} 只能用于估值")
+        value, err = values.money(raw, cfg.units[unit], unit, cfg)
+        return value, err, unit
+    if kind == CODE_KIND:
+        code = normalise_expr(raw)
+        return code, problem_expr(code), None
+    parsers = {
+        "year": values.year,
+        "industry": values.industry,
+        "count": values.count,
+        "date": values.date_value,
+        "bool": values.boolean,
+        "text": values.text,
+    }
+    if kind == "event":
+        value, err = values.vocabulary(raw, cfg.event_types, "事项类型", cfg)
+    elif kind == "level":
+        value, err = values.vocabulary(raw, cfg.levels, "认定级别", cfg)
+    else:
+        value, err = parsers[kind](raw, cfg)
+    return value, err, None
+
+
+def _read_sheet(
+    grid: Grid, header: Header, role: str, spec: RoleSpec, cfg: ColumnConfig
+) -> tuple[pl.DataFrame, pl.DataFrame, int, set[str]]:
+    """Parse the data rows below ``header``: (canonical frame, problems, rows read, units)."""
+    default_year = _sheet_year(grid, header, spec)
+    sheet_unit = title_unit(header, cfg)
+    first = header.data_start
+    body = grid.frame.slice(first).with_row_index("src_row", offset=first + grid.row_offset)
+    body = body.with_columns(pl.col("src_row").cast(pl.Int64))
+    keys = {c: f"{c.field}__prev" if c.previous else c.field for c in header.columns}
+    raw = body.select("src_row", *[pl.col(f"c{c.index}").alias(k) for c, k in keys.items()])
+    # Rows with nothing in any column we read carry nothing: they are layout, not data.
+    raw = raw.filter(
+        pl.any_horizontal([pl.col(k).str.strip_chars().ne("").fill_null(False) for k in keys.values()])
+    )
+    totals = list(cfg.totals)
+    total_cols = [k for c, k in keys.items() if c.field in TOTAL_FIELDS and not c.previous]
+    is_total = pl.any_horizontal(
+        [pl.col(k).str.replace_all(r"\s", "").is_in(totals).fill_null(False) for k in total_cols]
+        or [pl.lit(False)]
+    )
+    raw = raw.with_columns(is_total.alias("__total"))
+    file, sheet = grid.file, grid.sheet
+    prov = [pl.lit(file).alias("file"), pl.lit(sheet).alias("sheet"), pl.col("src_row").alias("row")]
+    problem_parts = [
+        raw.filter("__total").select(
+            *prov,
+            pl.lit("").alias("column"),
+            pl.coalesce([pl.col(k) for k in total_cols]).alias("value"),
+            pl.lit("合计行，已跳过").alias("message"),
+            pl.lit("skipped").alias("severity"),
+        )
+    ]
+    data = raw.filter(~pl.col("__total"))
+
+    parsed, errors, required_errors, units = {}, {}, [], set()
+    for col, key in keys.items():
+        value, err, unit = _parse(col, pl.col(key), role, cfg, sheet_unit, grid)
+        if unit:
+            units.add(f"{cfg.fields[col.field].aliases[0]}: {unit}")
+            if cfg.fields[col.field].kind == "valuation":
+                key_out = "valuation_usd" if unit in USD_UNITS else "valuation_yuan"
+                parsed[key_out] = value
+                errors[key] = (err, col, True)
+                continue
+        parsed[key] = value
+        required = col.field in spec.required and not col.previous
+        errors[key] = (err, col, required or cfg.fields[col.field].kind == CODE_KIND)
+        if required or cfg.fields[col.field].kind == CODE_KIND:
+            required_errors.append(err.is_not_null())
+    year_expr = parsed.get("year", pl.lit(None, pl.Int32))
+    if default_year is not None:
+        year_expr = pl.coalesce(year_expr, pl.lit(default_year, pl.Int32))
+    if role == "events":
+        year_expr = pl.coalesce(year_expr, parsed.get("date", pl.lit(None, pl.Date)).dt.year().cast(pl.Int32))
+    parsed["year"] = year_expr
+    no_year = year_expr.is_null() if (spec.yearly or role == "events") else pl.lit(False)
+    row_bad = pl.any_horizontal([*required_errors, no_year])
+    data = data.with_columns(
+        *[e.alias(f"__err_{k}") for k, (e, _, _) in errors.items()],
+        no_year.alias("__noyear"),
+        row_bad.alias("__bad"),
+    )
+    for key, (_, col, required) in errors.items():
+        suffix = "，该行未采用" if required else "，该单元格未采用"
+        problem_parts.append(
+            data.filter(pl.col(f"__err_{key}").is_not_null()).select(
+                *prov,
+                pl.lit(col.label).alias("column"),
+                pl.col(key).alias("value"),
+                (pl.col(f"__err_{key}") + pl.lit(suffix)).alias("message"),
+                pl.lit("error").alias("severity"),
+            )
+        )
+    problem_parts.append(
+        data.filter(pl.col("__noyear") & ~pl.any_horizontal(required_errors or [pl.lit(False)])).select(
+            *prov,
+            pl.lit("年度").alias("column"),
+            pl.lit("").alias("value"),
+            pl.lit("缺少年度（无年度列，也无法从日期、标题或文件名确定），该行未采用").alias("message"),
+            pl.lit("error").alias("severity"),
+        )
+    )
+    for col, key in keys.items():
+        if col.field in spec.required and not col.previous and cfg.fields[col.field].kind != CODE_KIND:
+            problem_parts.append(
+                data.filter(
+                    pl.col(key).str.strip_chars().ne("").not_().fill_null(True) & ~pl.col("__bad")
+                ).select(
+                    *prov,
+                    pl.lit(col.label).alias("column"),
+                    pl.lit("").alias("value"),
+                    pl.lit("必填项为空").alias("message"),
+                    pl.lit("warning").alias("severity"),
+                )
+            )
+    good = data.filter(~pl.col("__bad"))
+    frame = _canonical(good, parsed, keys, role, file, sheet)
+    problems = pl.concat([p.cast(PROBLEM) for p in problem_parts], how="vertical_relaxed")
+    return frame, problems, raw.height, units
+
+
+def _canonical(
+    good: pl.DataFrame, parsed: dict[str, pl.Expr], keys: dict[Column, str], role: str, file: str, sheet: str
+) -> pl.DataFrame:
+    """The role's canonical frame from the good rows, with rows for 上年同期 columns added."""
+    schema = role_schema(role)
+    rename = RENAME.get(role, {})
+    exprs: dict[str, pl.Expr] = {}
+    for k, e in parsed.items():  # a renamed field (入选年度 → year) wins over the generic year
+        name = rename.get(k, k)
+        if not k.endswith("__prev") and not (k == "year" and name in exprs):
+            exprs[name] = e
+    if role == "events":
+        exprs["event_text"] = pl.col("event").str.strip_chars()
+    base = {
+        name: exprs.get(name, pl.lit(None)).cast(dtype).alias(name)
+        for name, dtype in schema.items()
+        if name not in PROVENANCE and name != "from_prev_column"
+    }
+    prov = [pl.lit(file).alias("src_file"), pl.lit(sheet).alias("src_sheet"), pl.col("src_row")]
+    current = good.select(*base.values(), *prov)
+    if "from_prev_column" not in schema:
+        return current.select(list(schema))
+    current = current.with_columns(pl.lit(False).alias("from_prev_column"))
+    prev_keys = [k for k in parsed if k.endswith("__prev")]
+    if not prev_keys:
+        return current.select(list(schema))
+    prev_exprs = dict(base)
+    for k in prev_keys:
+        name = rename.get(k.removesuffix("__prev"), k.removesuffix("__prev"))
+        prev_exprs[name] = parsed[k].cast(schema[name]).alias(name)
+    for name in ("four_above", "entry_year"):  # 四上 status is not carried by a 上年同期 column
+        if name in prev_exprs:
+            prev_exprs[name] = pl.lit(None).cast(schema[name]).alias(name)
+    prev_exprs["year"] = (parsed["year"] - 1).cast(pl.Int32).alias("year")
+    has_value = pl.any_horizontal([parsed[k].is_not_null() for k in prev_keys])
+    previous = (
+        good.filter(has_value)
+        .select(*prev_exprs.values(), *prov)
+        .with_columns(pl.lit(True).alias("from_prev_column"))
+    )
+    # A 上年同期 column gives only the amounts; the current-year amounts not in it stay empty.
+    current_only = [
+        rename.get(k, k)
+        for k in parsed
+        if not k.endswith("__prev")
+        and f"{k}__prev" not in parsed
+        and schema.get(rename.get(k, k)) == pl.Int64()
+    ]
+    previous = previous.with_columns([pl.lit(None, pl.Int64).alias(c) for c in current_only])
+    return pl.concat([current.select(list(schema)), previous.select(list(schema))])

@@ -1,0 +1,1 @@
+"""Rendering results: terminal tables (Rich), JSON envelope, CSV, Excel."""

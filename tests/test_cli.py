@@ -1,0 +1,114 @@
+"""The command line: help for every command, exit codes of SPEC §9, the JSON envelope."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import VALID
+from typer.testing import CliRunner
+
+from qkaward.cli import app
+
+runner = CliRunner()
+
+
+def _commands() -> list[str]:
+    import typer.main
+
+    return sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", _commands())
+def test_every_command_has_help_with_an_example(name: str) -> None:
+    result = runner.invoke(app, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "示例" in result.output
+
+
+def test_validate_clean_file_exits_0(make_xlsx) -> None:
+    path = make_xlsx(
+        "s.xlsx",
+        [
+            ["统一社会信用代码", "企业名称", "年度", "行业代码", "营业收入(万元)"],
+            [VALID[0], "甲", 2020, "3011", 5],
+        ],
+    )
+    result = runner.invoke(app, ["validate", "--stats", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "未发现数据问题" in result.output
+
+
+def test_validate_with_problems_exits_1_and_json_envelope(stats_xlsx: Path, make_xlsx) -> None:
+    bad = make_xlsx(
+        "bad.xlsx",
+        [
+            ["统一社会信用代码", "企业名称", "年度", "行业代码", "营业收入(万元)"],
+            [VALID[0], "甲", 2020, "3011", "待核实"],
+        ],
+    )
+    result = runner.invoke(
+        app, ["validate", "--stats", str(stats_xlsx), "--stats", str(bad), "--format", "json"]
+    )
+    assert result.exit_code == 1, result.output
+    doc = json.loads(result.stdout)
+    assert doc["schema"] == "qkaward.validate/1"
+    assert set(doc) >= {"schema", "year", "policy", "items", "problems"}
+    assert [i["rows_used"] for i in doc["items"]] == [2, 0]
+    assert {
+        "file": str(bad),
+        "sheet": "Sheet1",
+        "row": 2,
+        "column": "营业收入(万元)",
+        "value": "待核实",
+        "message": "不是有效的数字，该行未采用",
+        "severity": "error",
+    } in doc["problems"]
+
+
+def test_only_skipped_rows_is_clean(stats_xlsx: Path) -> None:
+    # The 合计 row is listed but is not a data problem.
+    result = runner.invoke(app, ["validate", "--stats", str(stats_xlsx)])
+    assert result.exit_code == 0, result.output
+    assert "合计行，已跳过" in result.output
+
+
+def test_unreadable_file_exits_2_with_one_chinese_line(tmp_path: Path) -> None:
+    fake = tmp_path / "x.xlsx"
+    fake.write_text("not a zip")
+    result = runner.invoke(app, ["validate", "--stats", str(fake)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"错误：文件 {fake} 不是有效的 xlsx 文件（可能已损坏、被加密或只是改了扩展名）"
+    ]
+    assert "Traceback" not in result.output
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["validate"]).exit_code == 2  # no inputs
+    assert runner.invoke(app, ["validate", "--stats", str(tmp_path / "missing.xlsx")]).exit_code == 2
+    assert runner.invoke(app, ["validate", "--bogus"]).exit_code == 2
+
+
+def test_workspace_globs_may_not_escape(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "qkaward.toml").write_text('[inputs]\nstats = ["../../*.xlsx"]\n', encoding="utf-8")
+    result = runner.invoke(app, ["validate", "-w", str(ws)])
+    assert result.exit_code == 2
+    assert "指向工作目录之外" in result.stderr
+
+
+def test_python_dash_m_runs_and_reports_errors_without_traceback(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "qkaward", "validate", "--stats", str(tmp_path / "none.csv")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "找不到输入文件" in proc.stderr
+    assert "Traceback" not in proc.stderr

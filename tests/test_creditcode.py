@@ -1,0 +1,82 @@
+"""统一社会信用代码: normalisation and both GB 32100 checks, on the vectors of domain-notes §3d."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from qkaward.inputs.creditcode import (
+    check_char,
+    normalise,
+    normalise_expr,
+    org_check_char,
+    problem,
+    problem_expr,
+)
+
+VALID = [
+    "91520000214434146R",
+    "914403001922038216",
+    "91310115591693856A",
+    "91310110666007217T",
+    "91430111MA4L41YT1U",
+    "91110000710926094P",
+    "91350200776049653A",
+    "91440101MA5CJQ4N59",
+    "913502000728319549",
+    "9135021359498494XQ",
+    "91350503MA31DKY80A",
+    "91350200MA31E12PXF",
+    "123502001549897397",
+]
+
+
+@pytest.mark.parametrize("code", VALID)
+def test_valid_vectors_pass_both_checks(code: str) -> None:
+    assert problem(code) is None
+    assert check_char(code[:17]) == code[17]
+    assert org_check_char(code[8:16]) == code[16]
+
+
+@pytest.mark.parametrize(("code", "expected"), [("914403001922038217", "6"), ("91350203M0001QAY9B", "9")])
+def test_wrong_position_18_names_the_expected_character(code: str, expected: str) -> None:
+    assert problem(code) == f"统一社会信用代码第18位校验码错误，应为{expected}"
+
+
+def test_wrong_organisation_code_check_is_reported() -> None:
+    # Change position 17 of a valid code and recompute position 18, so only the GB 11714 check fails.
+    body = "91520000214434140"
+    code = body + check_char(body)
+    assert problem(code) == "统一社会信用代码第9—17位组织机构代码校验位错误，应为6"
+
+
+@pytest.mark.parametrize(
+    ("raw", "normal"),
+    [
+        (" 9152 0000 2144 3414 6r ", "91520000214434146R"),
+        ("９１５２００００２１４４３４１４６Ｒ", "91520000214434146R"),
+        ("91520000214434146r", "91520000214434146R"),
+        ("9152\u30000000214434146R", "91520000214434146R"),
+    ],
+)
+def test_normalisation_of_spaces_full_width_and_case(raw: str, normal: str) -> None:
+    assert normalise(raw) == normal
+    assert problem(normalise(raw)) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("", "缺少统一社会信用代码"),
+        ("91520000214434146", "统一社会信用代码应为18位，实为17位"),
+        ("9152000021443414OR", "统一社会信用代码含非法字符（只允许数字和除I、O、Z、S、V外的大写字母）"),
+    ],
+)
+def test_malformed_codes(code: str, message: str) -> None:
+    assert problem(code) == message
+
+
+def test_vectorised_over_a_column() -> None:
+    frame = pl.DataFrame({"raw": [VALID[0].lower(), "914403001922038217", None]})
+    out = frame.select(problem_expr(normalise_expr(pl.col("raw")))).to_series().to_list()
+    assert out == [None, "统一社会信用代码第18位校验码错误，应为6", "缺少统一社会信用代码"]

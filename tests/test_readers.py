@@ -1,0 +1,309 @@
+"""Readers: every file type, header detection, units, years, totals, bad cells, duplicates."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import polars as pl
+import pytest
+from conftest import VALID, stats_rows, write_xls, write_xlsx
+
+from qkaward.errors import InputError
+from qkaward.inputs import InputSpec, load_inputs, read_role_file
+
+
+def _by_code(frame: pl.DataFrame, code: str, prev: bool = False) -> dict:
+    rows = frame.filter((pl.col("credit_code") == code) & (pl.col("from_prev_column") == prev)).to_dicts()
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_xlsx_with_title_rows_and_two_level_merged_header(stats_xlsx: Path) -> None:
+    got = read_role_file(stats_xlsx, "stats")
+    first = _by_code(got.frame, VALID[0])
+    assert first["year"] == 2020  # from the title row
+    assert first["revenue_yuan"] == 1_234_567_800  # 1234567.8 千元, exact
+    assert first["industry_code"] == "6510"
+    assert first["src_row"] == 5  # as the spreadsheet numbers it
+    prev = _by_code(got.frame, VALID[0], prev=True)
+    assert (prev["year"], prev["revenue_yuan"]) == (2019, 1_000_000_000)
+    second = _by_code(got.frame, VALID[1])
+    assert second["revenue_yuan"] == 2_500_000_000  # "2,500,000" with thousands separators
+    # "-" in 上年同期 means missing: no previous-year row for it, and no problem
+    assert got.frame.filter(pl.col("credit_code") == VALID[1]).height == 1
+    assert got.file.units == ("营业收入: 千元",)
+    assert (got.file.rows_read, got.file.rows_used) == (3, 2)
+    assert got.problems.select("row", "message", "severity").to_dicts() == [
+        {"row": 7, "message": "合计行，已跳过", "severity": "skipped"}
+    ]
+
+
+def test_xls_reads_like_xlsx(tmp_path: Path) -> None:
+    path = write_xls(tmp_path / "stats.xls", {"Sheet1": stats_rows("2018年规模以上工业企业主要经济指标")})
+    got = read_role_file(path, "stats")
+    assert _by_code(got.frame, VALID[0])["year"] == 2018
+    assert _by_code(got.frame, VALID[0])["revenue_yuan"] == 1_234_567_800
+
+
+@pytest.mark.parametrize(
+    ("unit", "factor"), [("元", 1), ("千元", 1000), ("万元", 10_000), ("亿元", 100_000_000)]
+)
+def test_units_in_the_header(make_xlsx, unit: str, factor: int) -> None:
+    path = make_xlsx(
+        "s.xlsx",
+        [
+            ["统一社会信用代码", "企业名称", "年度", "行业代码", f"营业收入（{unit}）"],
+            [VALID[0], "甲", 2020, "3011", "12.5"],
+        ],
+    )
+    frame = read_role_file(path, "stats").frame
+    assert frame["revenue_yuan"].to_list() == [int(12.5 * factor) if factor > 1 else 13]
+
+
+def test_unit_written_with_slash_and_fractions_round_half_up(make_xlsx) -> None:
+    path = make_xlsx(
+        "s.xlsx",
+        [
+            ["统一社会信用代码", "企业名称", "年度", "行业代码", "营业收入/千元"],
+            [VALID[0], "甲", 2020, "3011", "0.0005"],
+            [VALID[1], "乙", 2020, "3011", "0.0015"],
+        ],
+    )
+    assert read_role_file(path, "stats").frame["revenue_yuan"].to_list() == [1, 2]
+
+
+def test_money_without_any_unit_is_an_error_for_the_file(make_xlsx) -> None:
+    path = make_xlsx(
+        "s.xlsx",
+        [["统一社会信用代码", "企业名称", "年度", "行业代码", "营业收入"], [VALID[0], "甲", 2020, "3011", 1]],
+    )
+    with pytest.raises(InputError, match="未注明金额单位"):
+        read_role_file(path, "stats")
+
+
+def test_year_from_the_file_name(make_xlsx) -> None:
+    path = make_xlsx(
+        "税务_2019.xlsx",
+        [["单位：万元"], ["纳税人识别号", "纳税人名称", "区级财政贡献"], [VALID[0], "甲", "800"]],
+    )
+    got = read_role_file(path, "tax")
+    assert got.frame.select("year", "fiscal_yuan").to_dicts() == [{"year": 2019, "fiscal_yuan": 8_000_000}]
+
+
+def test_no_year_anywhere_is_an_error_for_the_file(make_xlsx) -> None:
+    path = make_xlsx(
+        "tax.xlsx", [["单位：万元"], ["纳税人识别号", "纳税人名称", "区级财政贡献"], [VALID[0], "甲", "800"]]
+    )
+    with pytest.raises(InputError, match=r"无法确定文件 .*的年度"):
+        read_role_file(path, "tax")
+
+
+def test_bad_cells_are_problems_naming_file_sheet_row_and_column(make_xlsx) -> None:
+    path = make_xlsx(
+        "s.xlsx",
+        [
+            ["2020年统计"],
+            ["单位：千元"],
+            ["统一社会信用代码", "企业名称", "行业代码", "营业收入", "所属街道"],
+            [VALID[0], "甲", "3011", "待核实", "古田街"],
+            [VALID[1], "乙", "3011", "１２３，４５６", "宗关街"],
+            ["914403001922038217", "丙", "3011", "100", None],
+            [VALID[2], "丁", "30", "100", None],
+            [VALID[3], "戊", "C3011", "—", None],
+        ],
+        sheet="工业",
+    )
+    got = read_role_file(path, "stats")
+    problems = got.problems.select("sheet", "row", "column", "value", "message").to_dicts()
+    assert {
+        "sheet": "工业",
+        "row": 4,
+        "column": "营业收入",
+        "value": "待核实",
+        "message": "不是有效的数字，该行未采用",
+    } in problems
+    assert {
+        "sheet": "工业",
+        "row": 6,
+        "column": "统一社会信用代码",
+        "value": "914403001922038217",
+        "message": "统一社会信用代码第18位校验码错误，应为6，该行未采用",
+    } in problems
+    assert any(p["row"] == 7 and p["column"] == "行业代码" for p in problems)
+    codes = got.frame["credit_code"].to_list()
+    assert codes == [VALID[1], VALID[3]]
+    assert got.frame["revenue_yuan"].to_list() == [123_456_000, None]  # full-width digits; "—" is missing
+    assert got.frame["industry_code"].to_list() == ["3011", "3011"]  # section letter dropped
+
+
+def test_every_matching_sheet_is_read_and_others_are_named_ignored(tmp_path: Path) -> None:
+    header = ["统一社会信用代码", "企业名称", "年度", "行业代码", "营业收入(万元)"]
+    path = write_xlsx(
+        tmp_path / "s.xlsx",
+        {
+            "工业": [header, [VALID[0], "甲", 2020, "3011", 1]],
+            "说明": [["本表由统计局提供"]],
+            "服务业": [header, [VALID[1], "乙", 2020, "6510", 2]],
+        },
+    )
+    got = read_role_file(path, "stats")
+    assert got.file.sheets == ("工业", "服务业")
+    assert got.file.ignored_sheets == ("说明",)
+    assert got.frame.height == 2
+    assert got.problems.filter(pl.col("sheet") == "说明")["severity"].to_list() == ["skipped"]
+
+
+def test_missing_required_column_names_it(make_xlsx) -> None:
+    path = make_xlsx(
+        "s.xlsx", [["统一社会信用代码", "企业名称", "年度", "营业收入(万元)"], [VALID[0], "甲", 2020, 1]]
+    )
+    with pytest.raises(InputError, match="找不到必需的列 行业代码"):
+        read_role_file(path, "stats")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_encodings_are_detected(make_csv, encoding: str) -> None:
+    text = (
+        "2020年 事项清单\n统一社会信用代码,企业名称,事项,日期\n"
+        + f"{VALID[0]},武汉甲科技有限公司,科创板上市,2020/6/18\n"
+    )
+    got = read_role_file(make_csv("events.csv", text, encoding), "events")
+    assert got.frame.select("name", "event", "year").to_dicts() == [
+        {"name": "武汉甲科技有限公司", "event": "star_market", "year": 2020}
+    ]
+    assert got.frame["src_row"].to_list() == [3]
+
+
+def test_csv_semicolon_delimiter_and_blank_lines_keep_row_numbers(make_csv) -> None:
+    text = (
+        "统一社会信用代码;企业名称;事项;日期\n\n"
+        + f"{VALID[0]};甲;新三板挂牌;2019-03-01\n\n{VALID[1]};乙;不存在的事项;2019-03-01\n"
+    )
+    got = read_role_file(make_csv("e.csv", text), "events")
+    assert got.frame.select("event", "src_row").to_dicts() == [{"event": "neeq", "src_row": 3}]
+    assert got.problems.select("row", "message").to_dicts() == [
+        {"row": 5, "message": "无法识别的事项类型，该行未采用"}
+    ]
+
+
+def test_dates_as_excel_serial_numbers_and_text(make_xlsx) -> None:
+    path = make_xlsx(
+        "ent.xlsx",
+        [
+            ["统一社会信用代码", "企业名称", "成立日期", "最新估值(亿美元)", "是否上市"],
+            [VALID[0], "甲", 43101, "12", "否"],
+            [VALID[1], "乙", "2015年3月8日", "0.8", "是"],
+        ],
+    )
+    frame = read_role_file(path, "enterprises").frame
+    assert [str(d) for d in frame["founded"].to_list()] == ["2018-01-01", "2015-03-08"]
+    assert frame["valuation_usd"].to_list() == [1_200_000_000, 80_000_000]
+    assert frame["listed"].to_list() == [False, True]
+
+
+def test_parquet_reads_through_the_same_path(tmp_path: Path) -> None:
+    path = tmp_path / "tax_2020.parquet"
+    pl.DataFrame(
+        {"纳税人识别号": [VALID[0]], "纳税人名称": ["甲"], "区级财政贡献(万元)": [800.5]}
+    ).write_parquet(path)
+    frame = read_role_file(path, "tax").frame
+    assert frame.select("year", "fiscal_yuan").to_dicts() == [{"year": 2020, "fiscal_yuan": 8_005_000}]
+
+
+def test_duplicates_identical_keep_one_conflicting_keep_none(make_xlsx) -> None:
+    header = ["统一社会信用代码", "企业名称", "年度", "行业代码", "营业收入(万元)"]
+    path = make_xlsx(
+        "s.xlsx",
+        [
+            header,
+            [VALID[0], "甲", 2020, "3011", 1],
+            [VALID[0], "甲", 2020, "3011", 1],
+            [VALID[1], "乙", 2020, "3011", 1],
+            [VALID[1], "乙", 2020, "3011", 2],
+        ],
+    )
+    inputs = load_inputs(InputSpec(files=(("stats", path),)))
+    assert inputs.stats["credit_code"].to_list() == [VALID[0]]
+    problems = inputs.problems.select("row", "severity").to_dicts()
+    assert problems == [
+        {"row": 3, "severity": "skipped"},
+        {"row": 4, "severity": "error"},
+        {"row": 5, "severity": "error"},
+    ]
+
+
+def test_previous_year_fiscal_column_gives_year_minus_one(make_xlsx) -> None:
+    path = make_xlsx(
+        "tax.xlsx",
+        [
+            ["单位：万元"],
+            ["纳税人识别号", "纳税人名称", "年度", "区级财政贡献", "上年区级财政贡献"],
+            [VALID[0], "甲", 2020, 2300, 2000],
+        ],
+    )
+    frame = read_role_file(path, "tax").frame.sort("year")
+    assert frame.select("year", "fiscal_yuan", "from_prev_column").to_dicts() == [
+        {"year": 2019, "fiscal_yuan": 20_000_000, "from_prev_column": True},
+        {"year": 2020, "fiscal_yuan": 23_000_000, "from_prev_column": False},
+    ]
+
+
+def test_incubators_and_talents(make_xlsx) -> None:
+    inc = make_xlsx(
+        "inc.xlsx",
+        [
+            [
+                "运营机构统一社会信用代码",
+                "载体名称",
+                "年度",
+                "认定级别",
+                "认定年份",
+                "入驻企业总数",
+                "当年新增入驻企业数",
+                "当年新认定高新技术企业数",
+            ],
+            [VALID[0], "汉江湾众创空间", 2020, "市级", 2020, 120, "50", "5.0"],
+            [VALID[1], "宝丰孵化器", 2020, "县级", 2019, 10, "1.5", 0],
+        ],
+    )
+    got = read_role_file(inc, "incubators")
+    assert got.frame.select("credit_code", "level", "tenants_total", "new_hightech").to_dicts() == [
+        {"credit_code": VALID[0], "level": "city", "tenants_total": 120, "new_hightech": 5}
+    ]
+    assert sorted(got.problems["message"].to_list()) == [
+        "应为整数，该行未采用",
+        "无法识别的认定级别，该行未采用",
+    ]
+    tal = make_xlsx(
+        "tal.xlsx",
+        [
+            ["姓名", "证件号码", "人才计划", "所在企业统一社会信用代码", "入选年度"],
+            ["张三", "420104198001011234", "黄鹤英才", VALID[0], 2019],
+        ],
+    )
+    assert read_role_file(tal, "talents").frame.select("credit_code", "year").to_dicts() == [
+        {"credit_code": VALID[0], "year": 2019}
+    ]
+
+
+def test_not_a_zip_renamed_xlsx(tmp_path: Path) -> None:
+    path = tmp_path / "fake.xlsx"
+    path.write_text("这不是表格")
+    with pytest.raises(InputError, match="不是有效的 xlsx 文件"):
+        read_role_file(path, "stats")
+
+
+def test_zip_bomb_is_refused_before_decompressing(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (50 * 1024 * 1024))
+    with pytest.raises(InputError, match="疑似压缩炸弹"):
+        read_role_file(path, "stats")
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    with pytest.raises(InputError, match="空文件"):
+        read_role_file(path, "stats")
