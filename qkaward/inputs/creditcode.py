@@ -42,18 +42,25 @@ def _char_values(expr: pl.Expr, positions: range, table: dict[str, int]) -> list
     ]
 
 
-def problem_expr(code: pl.Expr) -> pl.Expr:
-    """A Chinese reason why a *normalised* code is invalid, or null when it passes both checks."""
+def expected_chars(code: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """The check characters a code should carry: (position 17 per GB 11714, position 18 per GB 32100)."""
     vals = _char_values(code, range(17), _CHAR_VALUE)
     total18 = pl.sum_horizontal([v * w for v, w in zip(vals, WEIGHTS_18, strict=True)])
-    expect18_val = (pl.lit(31) - total18 % 31) % 31
-    expect18 = expect18_val.replace_strict(dict(enumerate(CHARSET)), default=None, return_dtype=pl.String)
-    org = _char_values(code, range(8, 16), _ORG_VALUE)
-    total9 = pl.sum_horizontal([v * w for v, w in zip(org, WEIGHTS_ORG, strict=True)])
-    c9 = pl.lit(11) - total9 % 11
-    expect9 = (
-        pl.when(c9 == 11).then(pl.lit("0")).when(c9 == 10).then(pl.lit("X")).otherwise(c9.cast(pl.String))
+    expect18 = ((pl.lit(31) - total18 % 31) % 31).replace_strict(
+        dict(enumerate(CHARSET)), default=None, return_dtype=pl.String
     )
+    org = _char_values(code, range(8, 16), _ORG_VALUE)
+    c9 = pl.lit(11) - pl.sum_horizontal([v * w for v, w in zip(org, WEIGHTS_ORG, strict=True)]) % 11
+    expect9 = c9.replace_strict({11: "0", 10: "X"}, default=c9.cast(pl.String), return_dtype=pl.String)
+    return expect9, expect18
+
+
+def problem_expr(code: pl.Expr, expect9: pl.Expr | None = None, expect18: pl.Expr | None = None) -> pl.Expr:
+    """A Chinese reason why a *normalised* code is invalid, or null when it passes both checks.
+
+    ``expect9``/``expect18`` may be given as already computed columns (see :func:`check_frame`)."""
+    if expect9 is None or expect18 is None:
+        expect9, expect18 = expected_chars(code)
     return (
         pl.when(code.is_null() | (code == ""))
         .then(pl.lit("缺少统一社会信用代码"))
@@ -67,6 +74,17 @@ def problem_expr(code: pl.Expr) -> pl.Expr:
         .then(pl.lit("统一社会信用代码第18位校验码错误，应为") + expect18)
         .otherwise(None)
     )
+
+
+def check_frame(frame: pl.DataFrame, column: str, out: str) -> pl.DataFrame:
+    """Normalise ``column`` in place and add ``out`` with the reason it fails (null when valid).
+
+    Done in steps over materialised columns so that no sub-expression is computed twice."""
+    e9, e18 = f"__{out}_e9", f"__{out}_e18"
+    frame = frame.with_columns(normalise_expr(pl.col(column)).alias(column))
+    exp9, exp18 = expected_chars(pl.col(column))
+    frame = frame.with_columns(exp9.alias(e9), exp18.alias(e18))
+    return frame.with_columns(problem_expr(pl.col(column), pl.col(e9), pl.col(e18)).alias(out)).drop(e9, e18)
 
 
 def check_char(body17: str) -> str:

@@ -16,7 +16,7 @@ import polars as pl
 from qkaward.errors import InputError, UsageError
 from qkaward.inputs import values
 from qkaward.inputs.columns import ColumnConfig, RoleSpec, load_columns
-from qkaward.inputs.creditcode import normalise_expr, problem_expr
+from qkaward.inputs.creditcode import check_frame
 from qkaward.inputs.grid import Grid, read_grids, sha256_of
 from qkaward.inputs.header import Column, Header, file_year, find_header, title_unit, title_year
 from qkaward.schema import PROBLEM, PROVENANCE, ROLE_LABELS, ROLE_SCHEMAS, InputFile, empty
@@ -166,9 +166,9 @@ def _sheet_year(grid: Grid, header: Header, spec: RoleSpec) -> int | None:
 
 
 def _parse(
-    col: Column, raw: pl.Expr, role: str, cfg: ColumnConfig, sheet_unit: str | None, grid: Grid
+    col: Column, raw: pl.Expr, cleaned: pl.Expr, cfg: ColumnConfig, sheet_unit: str | None, grid: Grid
 ) -> tuple[pl.Expr, pl.Expr, str | None]:
-    """Typed value, error and (for money) the unit used, for one column."""
+    """Typed value, error and (for money) the unit used, for one column (``cleaned``: see values.clean)."""
     kind = cfg.fields[col.field].kind
     if kind in ("money", "valuation"):
         unit = col.unit or sheet_unit
@@ -179,25 +179,24 @@ def _parse(
             )
         if kind == "money" and unit in USD_UNITS:
             raise InputError(f"文件 {grid.file} 列“{col.label}”的单位 {unit} 只能用于估值")
-        value, err = values.money(raw, cfg.units[unit], unit, cfg)
+        value, err = values.money(cleaned, cfg.units[unit], unit)
         return value, err, unit
-    if kind == CODE_KIND:
-        code = normalise_expr(raw)
-        return code, problem_expr(code), None
     parsers = {
         "year": values.year,
         "industry": values.industry,
         "count": values.count,
         "date": values.date_value,
-        "bool": values.boolean,
-        "text": values.text,
     }
     if kind == "event":
-        value, err = values.vocabulary(raw, cfg.event_types, "事项类型", cfg)
+        value, err = values.vocabulary(cleaned, cfg.event_types, "事项类型")
     elif kind == "level":
-        value, err = values.vocabulary(raw, cfg.levels, "认定级别", cfg)
+        value, err = values.vocabulary(cleaned, cfg.levels, "认定级别")
+    elif kind == "bool":
+        value, err = values.boolean(cleaned, cfg)
+    elif kind == "text":
+        value, err = values.text(raw)
     else:
-        value, err = parsers[kind](raw, cfg)
+        value, err = parsers[kind](cleaned)
     return value, err, None
 
 
@@ -236,35 +235,44 @@ def _read_sheet(
     ]
     data = raw.filter(~pl.col("__total"))
 
-    parsed, errors, required_errors, units = {}, {}, [], set()
+    # Parse every column once into materialised columns __v_<key> (value) and __err_<key> (reason).
+    parsed: dict[str, pl.Expr] = {}
+    errors: dict[str, tuple[Column, bool]] = {}
+    required_errors: list[pl.Expr] = []
+    units: set[str] = set()
+    stage: list[pl.Expr] = []
+    data = data.with_columns([values.clean(pl.col(k), cfg).alias(f"__t_{k}") for k in keys.values()])
     for col, key in keys.items():
-        value, err, unit = _parse(col, pl.col(key), role, cfg, sheet_unit, grid)
-        if unit:
-            units.add(f"{cfg.fields[col.field].aliases[0]}: {unit}")
-            if cfg.fields[col.field].kind == "valuation":
-                key_out = "valuation_usd" if unit in USD_UNITS else "valuation_yuan"
-                parsed[key_out] = value
-                errors[key] = (err, col, True)
-                continue
-        parsed[key] = value
-        required = col.field in spec.required and not col.previous
-        errors[key] = (err, col, required or cfg.fields[col.field].kind == CODE_KIND)
-        if required or cfg.fields[col.field].kind == CODE_KIND:
-            required_errors.append(err.is_not_null())
+        kind = cfg.fields[col.field].kind
+        required = (col.field in spec.required and not col.previous) or kind == CODE_KIND
+        out_key = key
+        if kind == CODE_KIND:
+            data = check_frame(
+                data.with_columns(pl.col(key).alias(f"__v_{key}")), f"__v_{key}", f"__err_{key}"
+            )
+        else:
+            value, err, unit = _parse(col, pl.col(key), pl.col(f"__t_{key}"), cfg, sheet_unit, grid)
+            stage += [value.alias(f"__v_{key}"), err.alias(f"__err_{key}")]
+            if unit:
+                units.add(f"{cfg.fields[col.field].aliases[0]}: {unit}")
+                if kind == "valuation":
+                    out_key = "valuation_usd" if unit in USD_UNITS else "valuation_yuan"
+        parsed[out_key] = pl.col(f"__v_{key}")
+        errors[key] = (col, required)
+        if required:
+            required_errors.append(pl.col(f"__err_{key}").is_not_null())
+    data = data.with_columns(stage)
     year_expr = parsed.get("year", pl.lit(None, pl.Int32))
     if default_year is not None:
         year_expr = pl.coalesce(year_expr, pl.lit(default_year, pl.Int32))
     if role == "events":
         year_expr = pl.coalesce(year_expr, parsed.get("date", pl.lit(None, pl.Date)).dt.year().cast(pl.Int32))
-    parsed["year"] = year_expr
-    no_year = year_expr.is_null() if (spec.yearly or role == "events") else pl.lit(False)
-    row_bad = pl.any_horizontal([*required_errors, no_year])
-    data = data.with_columns(
-        *[e.alias(f"__err_{k}") for k, (e, _, _) in errors.items()],
-        no_year.alias("__noyear"),
-        row_bad.alias("__bad"),
+    no_year = pl.col("__year").is_null() if (spec.yearly or role == "events") else pl.lit(False)
+    data = data.with_columns(year_expr.alias("__year")).with_columns(
+        no_year.alias("__noyear"), pl.any_horizontal([*required_errors, no_year]).alias("__bad")
     )
-    for key, (_, col, required) in errors.items():
+    parsed["year"] = pl.col("__year")
+    for key, (col, required) in errors.items():
         suffix = "，该行未采用" if required else "，该单元格未采用"
         problem_parts.append(
             data.filter(pl.col(f"__err_{key}").is_not_null()).select(

@@ -1,9 +1,10 @@
 """Vectorised cell parsers: raw text column → typed value and a Chinese error per bad cell.
 
-Each parser takes the raw text expression of one column and returns ``(value, error)``: ``value``
-is the typed expression (null for missing or bad cells) and ``error`` is null for a good or
-missing cell, else the reason the cell could not be used. Missing means blank or one of the
-``[missing]`` values of columns.toml ("-", "—" …). Money is converted exactly: text → Decimal →
+Each parser takes the *cleaned* text of one column (:func:`clean`, materialised as a column by
+the reader so that it is computed once) and returns ``(value, error)``: ``value`` is the typed
+expression (null for missing or bad cells) and ``error`` is null for a good or missing cell, else
+the reason the cell could not be used. Missing means blank or one of the ``[missing]`` values of
+columns.toml ("-", "—" …). Money is converted exactly: text → Decimal →
 × unit factor → integer 元, rounding half up; no float is involved.
 """
 
@@ -38,16 +39,16 @@ def _bad(value_null: pl.Expr, text: pl.Expr, message: str) -> pl.Expr:
     return pl.when(text.is_not_null() & value_null).then(pl.lit(message)).otherwise(None)
 
 
-def decimal(raw: pl.Expr, cfg: ColumnConfig) -> Parsed:
+def decimal(text: pl.Expr) -> Parsed:
     """A number: thousands separators allowed; anything else that is not a number is an error."""
-    text = clean(raw, cfg).str.replace_all(r"[,\s]", "")
+    text = text.str.replace_all(r"[,\s]", "")
     value = text.cast(_DECIMAL, strict=False)
     return value, _bad(value.is_null(), text, "不是有效的数字")
 
 
-def money(raw: pl.Expr, factor: Decimal, unit: str, cfg: ColumnConfig) -> Parsed:
+def money(text: pl.Expr, factor: Decimal, unit: str) -> Parsed:
     """An amount in ``unit`` → integer 元 (Int64), exact."""
-    number, err = decimal(raw, cfg)
+    number, err = decimal(text)
     scaled = number * pl.lit(factor, dtype=_DECIMAL)
     half = pl.lit(Decimal("0.5"), dtype=_DECIMAL)
     rounded = pl.when(scaled >= 0).then(scaled + half).otherwise(scaled - half).cast(pl.Int64, strict=False)
@@ -64,9 +65,9 @@ def money(raw: pl.Expr, factor: Decimal, unit: str, cfg: ColumnConfig) -> Parsed
     return pl.when(error.is_null()).then(rounded).otherwise(None), error
 
 
-def count(raw: pl.Expr, cfg: ColumnConfig) -> Parsed:
+def count(text: pl.Expr) -> Parsed:
     """A whole, non-negative number (企业数 …)."""
-    number, err = decimal(raw, cfg)
+    number, err = decimal(text)
     whole = number.cast(pl.Int64, strict=False)
     error = (
         pl.when(err.is_not_null())
@@ -80,17 +81,17 @@ def count(raw: pl.Expr, cfg: ColumnConfig) -> Parsed:
     return pl.when(error.is_null()).then(whole).otherwise(None), error
 
 
-def year(raw: pl.Expr, cfg: ColumnConfig) -> Parsed:
+def year(text: pl.Expr) -> Parsed:
     """A year: "2020", "2020年", "2020.0"."""
-    text = clean(raw, cfg).str.replace(r"(?:年度|年)$", "").str.replace(r"\.0+$", "")
+    text = text.str.replace(r"(?:年度|年)$", "").str.replace(r"\.0+$", "")
     value = text.cast(pl.Int32, strict=False)
     ok = value.is_between(1900, 2100)
     return pl.when(ok).then(value).otherwise(None), _bad(~ok.fill_null(False), text, "不是有效的年份")
 
 
-def industry(raw: pl.Expr, cfg: ColumnConfig) -> Parsed:
+def industry(text: pl.Expr) -> Parsed:
     """GB/T 4754 code: 4 digits, an optional leading section letter dropped ("C3011" → "3011")."""
-    text = clean(raw, cfg).str.to_uppercase().str.replace(r"\.0+$", "")
+    text = text.str.to_uppercase().str.replace(r"\.0+$", "")
     digits = text.str.replace(r"^[A-T]", "")
     ok = digits.str.contains(r"^\d{4}$")
     return (
@@ -99,9 +100,8 @@ def industry(raw: pl.Expr, cfg: ColumnConfig) -> Parsed:
     )
 
 
-def date_value(raw: pl.Expr, cfg: ColumnConfig) -> Parsed:
+def date_value(text: pl.Expr) -> Parsed:
     """A date: ISO with or without time, 2020/6/18, 2020年6月18日, 20200618, or an Excel serial number."""
-    text = clean(raw, cfg)
     unified = (
         text.str.replace(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "")
         .str.replace_all(r"[/.年月]", "-")
@@ -122,9 +122,8 @@ def date_value(raw: pl.Expr, cfg: ColumnConfig) -> Parsed:
     return value, _bad(value.is_null(), text, "不是有效的日期")
 
 
-def boolean(raw: pl.Expr, cfg: ColumnConfig) -> Parsed:
+def boolean(text: pl.Expr, cfg: ColumnConfig) -> Parsed:
     """是/否 and the other spellings of columns.toml [bool]."""
-    text = clean(raw, cfg)
     value = (
         pl.when(text.is_in(list(cfg.true_values)))
         .then(True)
@@ -135,14 +134,14 @@ def boolean(raw: pl.Expr, cfg: ColumnConfig) -> Parsed:
     return value, _bad(value.is_null(), text, "应为“是”或“否”")
 
 
-def vocabulary(raw: pl.Expr, table: dict[str, str], what: str, cfg: ColumnConfig) -> Parsed:
+def vocabulary(text: pl.Expr, table: dict[str, str], what: str) -> Parsed:
     """A value looked up in an alias table (event types, incubator levels)."""
-    text = clean(raw, cfg).str.replace_all(r"\s", "")
+    text = text.str.replace_all(r"\s", "")
     value = text.replace_strict(table, default=None, return_dtype=pl.String)
     return value, _bad(value.is_null(), text, f"无法识别的{what}")
 
 
-def text(raw: pl.Expr, cfg: ColumnConfig) -> Parsed:
-    """Free text, trimmed; never an error."""
+def text(raw: pl.Expr) -> Parsed:
+    """Free text (takes the raw column, not the cleaned one), trimmed; never an error."""
     value = raw.str.strip_chars()
     return pl.when(value == "").then(None).otherwise(value), pl.lit(None, pl.String)
