@@ -172,6 +172,15 @@ def sample(
     err.print(f"已在 {directory} 生成 {len(written)} 个文件")
 
 
+def _mount_subcommands() -> None:
+    from qkaward.cli_ledger import ledger_app
+
+    app.add_typer(ledger_app, name="ledger")
+
+
+_mount_subcommands()
+
+
 def main() -> None:
     """Entry point of the ``qkaward`` console script and ``python -m qkaward``."""
     if hasattr(signal, "SIGPIPE"):

@@ -29,7 +29,8 @@ from qkaward.schema import AWARD_LINE
 
 ledger_app = typer.Typer(
     name="ledger",
-    help="奖励台账：查看、导入、确认、作废、导出已兑现的奖励记录。",
+    help="奖励台账：查看、导入、确认、作废、导出已兑现的奖励记录。\n\n"
+    "示例：qkaward ledger list --ledger sample_data/ledger.sqlite",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -210,7 +211,7 @@ def list_cmd(
 ) -> None:
     """列出账本中的奖励记录。
 
-    例：qkaward ledger list --ledger 账本.db --year 2019
+    示例：qkaward ledger list --ledger 账本.db --year 2019
     """
     with _handled(), _open(ledger, create=False) as book:
         frame = book.list(year=year, credit_code=code, include_void=include_void)
@@ -235,7 +236,7 @@ def show_cmd(
 ) -> None:
     """显示一条奖励记录及其来源运行、作废情况。
 
-    例：qkaward ledger show 12 --ledger 账本.db
+    示例：qkaward ledger show 12 --ledger 账本.db
     """
     with _handled(), _open(ledger, create=False) as book:
         record = _plain(book.show(row_id))
@@ -276,7 +277,7 @@ def runs_cmd(
 ) -> None:
     """列出写入过账本的每次运行（时间、版本、政策、输入文件）。
 
-    例：qkaward ledger runs --ledger 账本.db
+    示例：qkaward ledger runs --ledger 账本.db
     """
     with _handled(), _open(ledger, create=False) as book:
         frame = book.runs()
@@ -306,7 +307,7 @@ def import_cmd(
 ) -> None:
     """导入区里已有的历史兑现记录（有任何一行出错则全部不导入，并指出行号）。
 
-    例：qkaward ledger import 2019年已兑现奖励.xlsx --ledger 账本.db
+    示例：qkaward ledger import 2019年已兑现奖励.xlsx --ledger 账本.db
     """
     with _handled():
         path = _ledger_path(ledger)
@@ -341,7 +342,7 @@ def confirm_cmd(
 ) -> None:
     """确认待复核（needs_review）的奖励并记入账本，须说明原因。
 
-    例：qkaward ledger confirm --lines 2020奖励.json --code 91420104MA4KXXXX0X --award ladder.first_reach.t2
+    示例：qkaward ledger confirm --lines 2020奖励.json --code 91420104MA4KXXXX0X --award ladder.first_reach.t2
     --reason "经核实2019年已兑现五十亿级奖励100万元" --ledger 账本.db
     """
     with _handled():
@@ -369,7 +370,7 @@ def void_cmd(
 ) -> None:
     """作废一条奖励记录（记录保留，作废本身另记一条）。
 
-    例：qkaward ledger void 12 --reason "重复录入" --ledger 账本.db
+    示例：qkaward ledger void 12 --reason "重复录入" --ledger 账本.db
     """
     with _handled(), _open(ledger, create=False, lock_timeout=lock_timeout) as book:
         book.void(row_id, reason)
@@ -383,7 +384,7 @@ def export_cmd(
 ) -> None:
     """把整个账本（含已作废记录与运行记录）导出为 Excel。
 
-    例：qkaward ledger export -o 奖励台账.xlsx --ledger 账本.db
+    示例：qkaward ledger export -o 奖励台账.xlsx --ledger 账本.db
     """
     with _handled():
         if output.suffix.lower() != ".xlsx":

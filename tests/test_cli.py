@@ -17,14 +17,21 @@ runner = CliRunner()
 
 
 def _commands() -> list[str]:
+    """Every command and sub-command, as the words typed after `qkaward`."""
     import typer.main
 
-    return sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    def walk(cmd, prefix: str) -> list[str]:
+        subs = getattr(cmd, "commands", {})
+        return [prefix] * bool(prefix) + [
+            w for n, c in sorted(subs.items()) for w in walk(c, f"{prefix} {n}".strip())
+        ]
+
+    return walk(typer.main.get_command(app), "")
 
 
 @pytest.mark.parametrize("name", _commands())
 def test_every_command_has_help_with_an_example(name: str) -> None:
-    result = runner.invoke(app, [name, "--help"])
+    result = runner.invoke(app, [*name.split(), "--help"])
     assert result.exit_code == 0, result.output
     assert "示例" in result.output
 
