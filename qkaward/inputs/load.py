@@ -45,34 +45,38 @@ def dedupe(frame: pl.DataFrame, role: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     )
     conflict = grouped.filter((pl.col("__n") > 1) & (pl.col("__variants") > 1))
     what = "同一年度" if "year" in key else ""
-    problems = pl.concat(
-        [
-            repeat.select(
-                pl.col("src_file").alias("file"),
-                pl.col("src_sheet").alias("sheet"),
-                pl.col("src_row").alias("row"),
-                pl.lit(code_label).alias("column"),
-                pl.col(key[0]).alias("value"),
-                (pl.lit(f"{what}重复的记录，与 ") + pl.col("__firstpos") + pl.lit(" 相同，已忽略")).alias(
-                    "message"
+    problems = (
+        pl.concat(
+            [
+                repeat.select(
+                    pl.col("src_file").alias("file"),
+                    pl.col("src_sheet").alias("sheet"),
+                    pl.col("src_row").alias("row"),
+                    pl.lit(code_label).alias("column"),
+                    pl.col(key[0]).alias("value"),
+                    (pl.lit(f"{what}重复的记录，与 ") + pl.col("__firstpos") + pl.lit(" 相同，已忽略")).alias(
+                        "message"
+                    ),
+                    pl.lit("skipped").alias("severity"),
                 ),
-                pl.lit("skipped").alias("severity"),
-            ),
-            conflict.select(
-                pl.col("src_file").alias("file"),
-                pl.col("src_sheet").alias("sheet"),
-                pl.col("src_row").alias("row"),
-                pl.lit(code_label).alias("column"),
-                pl.col(key[0]).alias("value"),
-                (
-                    pl.lit(f"{what}重复且数值不一致（共")
-                    + pl.col("__n").cast(pl.String)
-                    + pl.lit("行），均未采用，请核实后只保留一行")
-                ).alias("message"),
-                pl.lit("error").alias("severity"),
-            ),
-        ]
-    ).cast(PROBLEM)
+                conflict.select(
+                    pl.col("src_file").alias("file"),
+                    pl.col("src_sheet").alias("sheet"),
+                    pl.col("src_row").alias("row"),
+                    pl.lit(code_label).alias("column"),
+                    pl.col(key[0]).alias("value"),
+                    (
+                        pl.lit(f"{what}重复且数值不一致（共")
+                        + pl.col("__n").cast(pl.String)
+                        + pl.lit("行），均未采用，请核实后只保留一行")
+                    ).alias("message"),
+                    pl.lit("error").alias("severity"),
+                ),
+            ]
+        )
+        .cast(PROBLEM)
+        .unique(subset=["file", "sheet", "row", "message"], maintain_order=True)
+    )  # one per row
     kept = grouped.filter(
         (pl.col("__n") == 1) | ((pl.col("__variants") == 1) & (pl.col("__i") == pl.col("__first")))
     )

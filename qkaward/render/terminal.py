@@ -32,16 +32,13 @@ def file_summary(f: InputFile) -> dict[str, Any]:
 def print_validation(console: Console, inputs: Inputs) -> None:
     """The per-file summary and the problems table of `qkaward validate`."""
     table = Table(title="输入文件", box=box.SIMPLE_HEAD, show_lines=False)
-    for name, justify in (
-        ("文件", "left"),
-        ("类别", "left"),
-        ("工作表", "left"),
-        ("年度", "left"),
-        ("单位", "left"),
-        ("读取行", "right"),
-        ("采用行", "right"),
-    ):
-        table.add_column(name, justify=justify, overflow="fold")
+    table.add_column("文件", overflow="fold", min_width=10)
+    table.add_column("类别", overflow="fold", min_width=6)
+    table.add_column("工作表", overflow="fold", min_width=6)
+    table.add_column("年度", overflow="fold", min_width=4)
+    table.add_column("单位", overflow="fold", min_width=8)
+    table.add_column("读取行", justify="right", no_wrap=True)
+    table.add_column("采用行", justify="right", no_wrap=True)
     for f in inputs.files:
         sheets = "、".join(s for s in f.sheets if s) or "—"
         if f.ignored_sheets:
@@ -50,7 +47,7 @@ def print_validation(console: Console, inputs: Inputs) -> None:
             f.path,
             ROLE_LABELS.get(f.role, f.role),
             sheets,
-            "、".join(map(str, f.years)) or "—",
+            _years(f.years),
             "；".join(f.units) or "—",
             str(f.rows_read),
             str(f.rows_used),
@@ -95,3 +92,50 @@ def _short(value: str | None, limit: int = 40) -> str:
     if value is None:
         return ""
     return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def print_policy(console: Console, policy: Any) -> None:
+    """The policy as a tree: sections by key, each parameter with value, unit, clause and note."""
+    from rich.tree import Tree
+
+    root = Tree(f"[bold]{policy.title}[/bold]（{policy.id}，{policy.period_start}—{policy.period_end}年）")
+    if policy.overrides:
+        root.add("本次临时修改：" + "；".join(policy.overrides))
+    nodes: dict[str, Tree] = {}
+    for row in policy.rows():
+        parts = row.key.split(".")
+        parent = root
+        for depth in range(1, len(parts)):
+            prefix = ".".join(parts[:depth])
+            if prefix not in nodes:
+                nodes[prefix] = parent.add(f"[bold]{parts[depth - 1]}[/bold]")
+            parent = nodes[prefix]
+        unit = f" {row.unit}" if row.unit else ""
+        note = f" — {row.note}" if row.note else ""
+        parent.add(f"{parts[-1]} = [cyan]{row.value}[/cyan]{unit}  〔{row.clause}〕{note}")
+    console.print(root)
+
+
+def print_trace(console: Console, trace: Any) -> None:
+    """`qkaward explain`: every rule considered, with figures, decision and why."""
+    name = trace.name or "（名称未知）"
+    console.print(f"[bold]{name}[/bold]  {trace.credit_code}  {trace.year}年  政策：{trace.policy_id}")
+    for step in trace.steps:
+        table = Table(box=box.MINIMAL, show_header=False, expand=True, padding=(0, 1))
+        table.add_column("项", style="dim", no_wrap=True)
+        table.add_column("值", overflow="fold", ratio=1)
+        for name, value in step.figures:
+            table.add_row(name, value)
+        table.add_row("结论", f"[bold]{step.decision}[/bold]")
+        table.add_row("理由", step.reason)
+        console.print(f"\n[bold]{step.label}[/bold]（{step.clause}）")
+        console.print(table)
+
+
+def _years(years: tuple[int, ...]) -> str:
+    """2018、2019、2020 → 2018—2020 when consecutive."""
+    if not years:
+        return "—"
+    if len(years) > 2 and list(years) == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}—{years[-1]}"
+    return "、".join(map(str, years))
