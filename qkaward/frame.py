@@ -1,0 +1,283 @@
+"""All inputs joined into one enterprise × year frame (SPEC §1).
+
+Statistics and tax rows are joined by ``credit_code`` and ``year``. The statistics name wins; revenue
+comes from statistics, else tax. Rows made from a 上年同期 column (``from_prev_column``) supply a
+year's values only when no real row exists for that enterprise and year; when both exist and differ,
+the real row wins and a warning is reported. Each row also carries the previous year's figures
+(``*_prev``), the GB/T 4754 section, the ladder group and the NBS 四上 category and threshold of its
+year, and the enterprise master data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from qkaward import schema
+from qkaward.policy import Policy
+
+#: Columns of the enterprise × year frame (besides those named in the docstring of :func:`build_frame`).
+FRAME: dict[str, pl.DataType] = {
+    "credit_code": pl.String(),
+    "year": pl.Int32(),
+    "name": pl.String(),
+    "industry_code": pl.String(),
+    "section": pl.String(),
+    "group": pl.String(),
+    "revenue_yuan": pl.Int64(),
+    "revenue_source": pl.String(),
+    "fiscal_yuan": pl.Int64(),
+    "four_above": pl.Boolean(),
+    "in_stats": pl.Boolean(),
+    "entry_year": pl.Int32(),
+    "street": pl.String(),
+    "nbs_category": pl.String(),
+    "nbs_name": pl.String(),
+    "nbs_threshold_yuan": pl.Int64(),
+    "revenue_prev_yuan": pl.Int64(),
+    "fiscal_prev_yuan": pl.Int64(),
+    "four_above_prev": pl.Boolean(),
+    "founded": pl.Date(),
+    "valuation_yuan": pl.Int64(),
+    "valuation_usd": pl.Int64(),
+    "listed": pl.Boolean(),
+}
+
+
+#: GB/T 4754 codes: the first two digits are the division (大类).
+DIVISION_DIGITS = 2  # not-policy: code structure
+
+
+@dataclass(frozen=True)
+class FrameResult:
+    """The enterprise × year frame and the problems found while building it (schema.PROBLEM)."""
+
+    frame: pl.DataFrame
+    problems: pl.DataFrame
+
+
+def conform(df: pl.DataFrame | None, columns: dict[str, pl.DataType]) -> pl.DataFrame:
+    """``df`` with exactly ``columns`` (missing ones added as nulls, types cast)."""
+    if df is None:
+        return schema.empty(columns)
+    exprs = [
+        (pl.col(c).cast(t, strict=False) if c in df.columns else pl.lit(None, dtype=t)).alias(c)
+        for c, t in columns.items()
+    ]
+    return df.select(exprs)
+
+
+def _problem(df: pl.DataFrame, column: str, value: pl.Expr, message: pl.Expr, severity: str) -> pl.DataFrame:
+    return df.select(
+        pl.col("src_file").fill_null("").alias("file"),
+        pl.col("src_sheet").fill_null("").alias("sheet"),
+        pl.col("src_row").alias("row"),
+        pl.lit(column).alias("column"),
+        value.cast(pl.String).alias("value"),
+        message.alias("message"),
+        pl.lit(severity).alias("severity"),
+    ).cast(schema.PROBLEM)  # type: ignore[arg-type]
+
+
+def _one_source(df: pl.DataFrame, value_cols: list[str], labels: dict[str, str]) -> tuple[pl.DataFrame, list]:
+    """Real rows plus 上年同期 rows for keys without a real row; warnings where the two disagree."""
+    keys = ["credit_code", "year"]
+    prev_flag = pl.col("from_prev_column").fill_null(False)
+    real_all = df.filter(~prev_flag)
+    real = real_all.unique(keys, keep="first", maintain_order=True)
+    prev = df.filter(prev_flag).unique(keys, keep="first", maintain_order=True)
+    problems = []
+    dupes = real_all.filter(pl.int_range(pl.len()).over(keys) > 0)
+    if dupes.height:
+        problems.append(
+            _problem(
+                dupes,
+                "credit_code",
+                pl.col("credit_code"),
+                pl.format("同一企业{}年有多行数据，只采用第一行", pl.col("year")),
+                "warning",
+            )
+        )
+    both = prev.join(real.select(keys + value_cols), on=keys, suffix="_real")
+    for col in value_cols:
+        bad = both.filter(pl.col(col).is_not_null() & pl.col(f"{col}_real").is_not_null())
+        bad = bad.filter(pl.col(col) != pl.col(f"{col}_real"))
+        if bad.height:
+            problems.append(
+                _problem(
+                    bad,
+                    labels[col],
+                    pl.col(col),
+                    pl.format(
+                        "上年同期列的{}（{}元）与{}年数据（{}元）不一致，采用{}年数据",
+                        pl.lit(labels[col]),
+                        pl.col(col),
+                        pl.col("year"),
+                        pl.col(f"{col}_real"),
+                        pl.col("year"),
+                    ),
+                    "warning",
+                )
+            )
+    merged = pl.concat([real, prev.join(real.select(keys), on=keys, how="anti")], how="vertical")
+    return merged.with_columns((~prev_flag).alias("_real")), problems
+
+
+def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
+    """Build the enterprise × year frame from ``inputs``.
+
+    Extra columns: ``revenue_source`` (stats / tax), ``in_stats`` (a real statistics row exists),
+    ``four_above`` (status column, else presence in that year's statistics export; false when a
+    statistics export for the year was given and the enterprise is not in it; null when none was),
+    ``*_prev`` (the same enterprise's figures for year − 1), ``section`` and ``group`` (ladder group
+    ``main``/``other``), ``nbs_*`` (the 四上 category and threshold for the row's year).
+    """
+    stats = conform(inputs.stats, schema.STATS | schema.PROVENANCE)
+    tax = conform(inputs.tax, schema.TAX | schema.PROVENANCE)
+    ent = conform(inputs.enterprises, schema.ENTERPRISES | schema.PROVENANCE)
+    s, p1 = _one_source(stats, ["revenue_yuan"], {"revenue_yuan": "营业收入"})
+    t, p2 = _one_source(
+        tax, ["fiscal_yuan", "revenue_yuan"], {"fiscal_yuan": "区级财政贡献", "revenue_yuan": "营业收入"}
+    )
+    problems = [*p1, *p2]
+
+    s = s.select(
+        "credit_code",
+        "year",
+        pl.col("name").alias("name_s"),
+        pl.col("industry_code").alias("ind_s"),
+        pl.col("revenue_yuan").alias("rev_s"),
+        pl.col("four_above").alias("fa_s"),
+        "entry_year",
+        pl.col("street").alias("street_s"),
+        pl.col("_real").alias("in_stats"),
+    )
+    t_sel = t.select(
+        "credit_code",
+        "year",
+        pl.col("name").alias("name_t"),
+        pl.col("industry_code").alias("ind_t"),
+        pl.col("revenue_yuan").alias("rev_t"),
+        "fiscal_yuan",
+        pl.col("street").alias("street_t"),
+        pl.col("_real").alias("t_real"),
+        "src_file",
+        "src_sheet",
+        "src_row",
+    )
+    f = s.join(t_sel, on=["credit_code", "year"], how="full", coalesce=True)
+
+    differ = f.filter(
+        pl.col("in_stats").fill_null(False)
+        & pl.col("t_real").fill_null(False)
+        & pl.col("name_s").is_not_null()
+        & pl.col("name_t").is_not_null()
+        & (pl.col("name_s") != pl.col("name_t"))
+    )
+    if differ.height:
+        problems.append(
+            _problem(
+                differ,
+                "name",
+                pl.col("name_t"),
+                pl.format(
+                    "税务局数据的企业名称“{}”与统计局数据“{}”不一致，采用统计局名称", "name_t", "name_s"
+                ),
+                "warning",
+            )
+        )
+
+    master = ent.unique("credit_code", keep="first", maintain_order=True).select(
+        "credit_code",
+        pl.col("name").alias("name_m"),
+        "founded",
+        "valuation_yuan",
+        "valuation_usd",
+        "listed",
+        pl.col("street").alias("street_m"),
+        pl.col("industry_code").alias("ind_m"),
+    )
+    f = f.join(master, on="credit_code", how="left")
+    stats_years = pl.Series(list(inputs.stats_years), dtype=pl.Int32)
+    row_code = pl.coalesce("ind_s", "ind_t")
+    f = f.with_columns(
+        pl.coalesce("name_s", "name_t", "name_m").alias("name"),
+        pl.coalesce(
+            row_code,
+            row_code.drop_nulls().last().over("credit_code", order_by="year"),
+            "ind_m",
+        ).alias("industry_code"),
+        pl.coalesce("rev_s", "rev_t").alias("revenue_yuan"),
+        pl.when(pl.col("rev_s").is_not_null())
+        .then(pl.lit("stats"))
+        .when(pl.col("rev_t").is_not_null())
+        .then(pl.lit("tax"))
+        .alias("revenue_source"),
+        pl.col("in_stats").fill_null(False),
+        pl.when(pl.col("in_stats").fill_null(False))
+        .then(pl.col("fa_s").fill_null(True))
+        .when(pl.col("fa_s").is_not_null())
+        .then(pl.col("fa_s"))
+        .when(pl.col("year").is_in(stats_years.implode()))
+        .then(pl.lit(False))
+        .alias("four_above"),
+        pl.coalesce("street_s", "street_t", "street_m").alias("street"),
+    )
+    f = _classify_industry(f, policy)
+    prev = f.select(
+        "credit_code",
+        (pl.col("year") + 1).cast(pl.Int32).alias("year"),
+        pl.col("revenue_yuan").alias("revenue_prev_yuan"),
+        pl.col("fiscal_yuan").alias("fiscal_prev_yuan"),
+        pl.col("four_above").alias("four_above_prev"),
+    )
+    f = f.join(prev, on=["credit_code", "year"], how="left")
+    f = conform(f, FRAME).sort(["credit_code", "year"])
+
+    missing = f.filter(pl.col("industry_code").is_null()).select("credit_code", "year").unique()
+    if missing.height:
+        problems.append(
+            missing.select(
+                pl.lit("").alias("file"),
+                pl.lit("").alias("sheet"),
+                pl.lit(None, dtype=pl.Int64).alias("row"),
+                pl.lit("industry_code").alias("column"),
+                pl.col("credit_code").alias("value"),
+                pl.format("{}年缺少行业代码，无法判断行业组别和四上标准", "year").alias("message"),
+                pl.lit("warning").alias("severity"),
+            ).cast(schema.PROBLEM)  # type: ignore[arg-type]
+        )
+    extra = pl.concat(problems, how="vertical") if problems else schema.empty(schema.PROBLEM)
+    return FrameResult(f, extra)
+
+
+def _classify_industry(f: pl.DataFrame, policy: Policy) -> pl.DataFrame:
+    """Add section (门类), ladder group and the NBS 四上 category/threshold for each row's year."""
+    std = policy.four_above
+    div = pl.col("industry_code").str.slice(0, DIVISION_DIGITS)
+    f = f.with_columns(div.alias("_div")).join(
+        std.sections_frame(), left_on="_div", right_on="division", how="left"
+    )
+    main = pl.Series(list(policy.ladder.main_sections), dtype=pl.String).implode()
+    f = f.with_columns(
+        pl.when(pl.col("section").is_null())
+        .then(pl.lit(None, dtype=pl.String))
+        .when(pl.col("section").is_in(main))
+        .then(pl.lit("main"))
+        .otherwise(pl.lit("other"))
+        .alias("group")
+    )
+    years = f.get_column("year").drop_nulls().unique().to_list()
+    look = std.lookup(years)
+    by_sub = look.rename({"code": "industry_code"})
+    by_div = look.rename({"code": "_div"})
+    cols = ["nbs_category", "nbs_name", "nbs_threshold_yuan"]
+    f = f.join(by_sub, on=["year", "industry_code"], how="left")
+    f = f.join(by_div, on=["year", "_div"], how="left", suffix="_d")
+    return f.with_columns(
+        *[
+            pl.when(pl.col("nbs_category").is_not_null()).then(pl.col(c)).otherwise(pl.col(f"{c}_d")).alias(c)
+            for c in cols
+        ]
+    )

@@ -1,0 +1,281 @@
+"""Engine tests that are not naturally scenario files: no policy literals in code, exact money text,
+the frame's joins and warnings, masking, explain, and the case files' credit codes."""
+
+from __future__ import annotations
+
+import ast
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+import tomllib
+from hypothesis import given
+from hypothesis import strategies as st
+from test_cases import CASE_FILES, frame_of, inputs_of
+
+from qkaward import schema
+from qkaward.errors import UsageError
+from qkaward.explain import Trace, explain
+from qkaward.frame import build_frame
+from qkaward.policy import load_policy
+from qkaward.rules import run
+from qkaward.rules._common import money, money_expr
+from qkaward.rules.talent import mask_id
+
+ROOT = Path(__file__).resolve().parent.parent
+POLICY = load_policy()
+A, B = "91420104MA4K00010K", "91420104MA4K00029G"
+
+
+# ------------------------------------------------------------------ no policy numbers in code
+def _policy_numbers() -> set[Decimal]:
+    nums: set[Decimal] = set()
+    for row in POLICY.rows():
+        for part in row.value.split("、"):
+            try:
+                nums.add(Decimal(part))
+            except ArithmeticError:
+                continue
+    for path in (POLICY.path, POLICY.four_above.path):
+        raw = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+        stack = [raw]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, (int, Decimal)) and not isinstance(node, bool):
+                nums.add(Decimal(node))
+    nums |= {Decimal(t.first_reach_yuan) for t in POLICY.ladder.tiers}
+    nums |= {Decimal(t.revenue_main_yuan) for t in POLICY.ladder.tiers}
+    return nums - {Decimal(0), Decimal(1)}
+
+
+def test_no_policy_number_literals_in_code() -> None:
+    """Numeric literals equal to a policy number are not allowed in the engine, except on lines
+    marked ``# not-policy`` (unit multipliers and code-structure lengths)."""
+    numbers = _policy_numbers()
+    files = [ROOT / "qkaward" / "policy.py", ROOT / "qkaward" / "frame.py", ROOT / "qkaward" / "explain.py"]
+    files += sorted((ROOT / "qkaward" / "rules").glob("*.py"))
+    found = []
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        for node in ast.walk(ast.parse(text)):
+            if not isinstance(node, ast.Constant) or isinstance(node.value, (bool, str, bytes)):
+                continue
+            if not isinstance(node.value, (int, float)):
+                continue
+            if Decimal(str(node.value)) in numbers and "# not-policy" not in lines[node.lineno - 1]:
+                found.append(f"{path.name}:{node.lineno}: {node.value}")
+    assert not found, "policy numbers written as literals:\n" + "\n".join(found)
+
+
+# ------------------------------------------------------------------ money text
+@pytest.mark.parametrize(
+    ("yuan", "text"),
+    [
+        (5_230_000_000, "52.3亿元"),
+        (5_000_000_000, "50亿元"),
+        (9_999_999_999, "99.99999999亿元"),
+        (50_000, "5万元"),
+        (7_999_999, "799.9999万元"),
+        (1234, "1234元"),
+        (0, "0元"),
+        (-20_000_000, "-2000万元"),
+        (None, "无数据"),
+    ],
+)
+def test_money_text(yuan: int | None, text: str) -> None:
+    assert money(yuan) == text
+    got = pl.DataFrame({"v": [yuan]}, schema={"v": pl.Int64}).select(money_expr(pl.col("v"))).item()
+    assert got == text
+
+
+@given(st.integers(min_value=-(10**15), max_value=10**15))
+def test_money_expr_matches_money(yuan: int) -> None:
+    got = pl.DataFrame({"v": [yuan]}, schema={"v": pl.Int64}).select(money_expr(pl.col("v"))).item()
+    assert got == money(yuan)
+
+
+# ------------------------------------------------------------------ frame
+def _inputs(**roles: list[dict]) -> schema.Inputs:
+    return inputs_of(roles)
+
+
+def test_frame_prev_column_fills_missing_year_and_warns_on_disagreement() -> None:
+    inputs = _inputs(
+        stats=[
+            {"credit_code": A, "name": "甲", "year": 2020, "industry_code": "5191", "revenue_yuan": 300},
+            {
+                "credit_code": A,
+                "name": "甲",
+                "year": 2019,
+                "industry_code": "5191",
+                "revenue_yuan": 200,
+                "from_prev_column": True,
+                "src_row": 7,
+            },
+            {"credit_code": A, "name": "甲", "year": 2019, "industry_code": "5191", "revenue_yuan": 210},
+            {"credit_code": B, "name": "乙", "year": 2020, "industry_code": "3411", "revenue_yuan": 50},
+            {"credit_code": B, "name": "乙", "year": 2020, "industry_code": "3411", "revenue_yuan": 51},
+            {
+                "credit_code": B,
+                "name": "乙",
+                "year": 2019,
+                "industry_code": "3411",
+                "revenue_yuan": 40,
+                "from_prev_column": True,
+            },
+        ],
+        tax=[
+            {"credit_code": A, "name": "甲公司", "year": 2020, "fiscal_yuan": 9},
+            {"credit_code": B, "name": "乙", "year": 2021, "fiscal_yuan": 1, "revenue_yuan": 77},
+        ],
+    )
+    fr = build_frame(inputs, POLICY)
+    f = {(r["credit_code"], r["year"]): r for r in fr.frame.iter_rows(named=True)}
+    assert f[(A, 2019)]["revenue_yuan"] == 210  # the real 2019 row wins
+    assert f[(A, 2020)]["revenue_prev_yuan"] == 210
+    assert f[(B, 2019)]["revenue_yuan"] == 40 and f[(B, 2019)]["in_stats"] is False  # from the 上年 column
+    assert f[(B, 2021)]["revenue_yuan"] == 77 and f[(B, 2021)]["revenue_source"] == "tax"
+    assert (
+        f[(A, 2020)]["name"] == "甲" and f[(A, 2020)]["group"] == "main" and f[(B, 2020)]["group"] == "other"
+    )
+    assert f[(B, 2021)]["industry_code"] == "3411"  # carried from the enterprise's other years
+    msgs = fr.problems.get_column("message").to_list()
+    assert any("上年同期列的营业收入（200元）与2019年数据（210元）不一致" in m for m in msgs)
+    assert any("企业名称“甲公司”与统计局数据“甲”不一致" in m for m in msgs)
+    assert any("同一企业2020年有多行数据，只采用第一行" in m for m in msgs)
+    assert f[(B, 2020)]["revenue_yuan"] == 50
+    assert fr.problems.filter(pl.col("value") == "200").get_column("row").to_list() == [7]
+    assert fr.problems.schema == pl.Schema(schema.PROBLEM)
+
+
+def test_frame_four_above_and_nbs_threshold_by_year() -> None:
+    inputs = _inputs(
+        stats=[{"credit_code": A, "name": "甲", "year": 2019, "industry_code": "6513", "revenue_yuan": 1}],
+        tax=[
+            {"credit_code": B, "name": "乙", "year": 2019, "industry_code": "6513", "fiscal_yuan": 1},
+            {"credit_code": B, "name": "乙", "year": 2018, "industry_code": "6513", "fiscal_yuan": 1},
+        ],
+    )
+    f = {(r["credit_code"], r["year"]): r for r in build_frame(inputs, POLICY).frame.iter_rows(named=True)}
+    assert f[(A, 2019)]["four_above"] is True
+    assert f[(B, 2019)]["four_above"] is False  # a 2019 statistics export was given and B is not in it
+    assert f[(B, 2018)]["four_above"] is None  # no 2018 statistics export at all
+    assert f[(B, 2018)]["nbs_threshold_yuan"] == 10_000_000  # before 国统字〔2019〕101号
+    assert f[(B, 2019)]["nbs_threshold_yuan"] == 20_000_000
+    assert f[(A, 2019)]["section"] == "I"
+
+
+# ------------------------------------------------------------------ run
+def test_run_rejects_a_year_outside_the_period() -> None:
+    with pytest.raises(UsageError, match=r"年度2022不在政策期限2019—2021年内"):
+        run(schema.Inputs(), POLICY, 2022)
+
+
+def test_run_on_empty_inputs_gives_empty_typed_frames() -> None:
+    r = run(schema.Inputs(), POLICY, 2019)
+    assert r.awards.schema == pl.Schema(schema.AWARD_LINE)
+    assert r.awards.is_empty() and r.classify.is_empty()
+    assert {t.id for t in r.targets} >= {"ladder_t1", "gazelle", "four_above"}
+    assert all(t.actual is None and t.note for t in r.targets)
+
+
+def _all_case_results():
+    for path in CASE_FILES:
+        case = tomllib.loads(path.read_text(encoding="utf-8"))
+        yield case, run(inputs_of(case), load_policy(overrides=case.get("set", [])), case["year"])
+
+
+def test_award_lines_are_well_formed_and_sorted() -> None:
+    for _case, r in _all_case_results():
+        a = r.awards
+        assert a.schema == pl.Schema(schema.AWARD_LINE)
+        assert a.equals(a.sort(["credit_code", "award", "subject"]))
+        assert a.filter(pl.col("reason").is_null() | (pl.col("reason") == "")).is_empty()
+        assert set(a.get_column("status").to_list()) <= {"confirmed", "needs_review"}
+        assert a.filter(pl.col("amount_yuan") <= 0).is_empty()
+
+
+def test_id_numbers_never_appear_unmasked() -> None:
+    for case, r in _all_case_results():
+        inputs = inputs_of(case)
+        ids = [t["id_number"] for t in case.get("talents", [])]
+        text = r.awards.write_csv()
+        for code in r.awards.get_column("credit_code").unique().to_list():
+            text += repr(explain(r, inputs, POLICY, code))
+        for i in ids:
+            assert i not in text
+
+
+def test_mask_id() -> None:
+    df = pl.DataFrame({"i": ["420104198001011234", "1234567", None]})
+    assert df.select(mask_id(pl.col("i"))).to_series().to_list() == ["4201**********1234", "*******", None]
+
+
+# ------------------------------------------------------------------ explain
+def test_explain_traces_every_ladder_tier_with_thresholds() -> None:
+    path = next(p for p in CASE_FILES if "补差奖励400万元" in p.name)
+    case = tomllib.loads(path.read_text(encoding="utf-8"))
+    inputs = inputs_of(case)
+    paid = frame_of(
+        case["paid"],
+        {
+            "credit_code": pl.String,
+            "award": pl.String,
+            "year": pl.Int32,
+            "amount_yuan": pl.Int64,
+            "subject": pl.String,
+        },
+    )
+    r = run(inputs, POLICY, case["year"], paid)
+    code = case["stats"][0]["credit_code"]
+    trace = explain(r, inputs, POLICY, code.lower())
+    assert isinstance(trace, Trace) and trace.credit_code == code and trace.name
+    steps = {s.rule: s for s in trace.steps}
+    assert steps["ladder.first_reach.t2"].decision == "奖励400万元"
+    assert steps["ladder.first_reach.t3"].decision == "不奖励"
+    assert "2019年已首次达到" in steps["ladder.first_reach.t3"].reason
+    assert "营业收入100亿元<500亿元" in steps["ladder.first_reach.t1"].reason
+    assert dict(steps["ladder.first_reach.t2"].figures)["营业收入标准"] == "100亿元"
+    assert steps["ladder.growth"].decision == "不奖励" and "1.15倍" in steps["ladder.growth"].reason
+    assert all(s.clause for s in trace.steps)
+
+
+def test_explain_unknown_enterprise() -> None:
+    r = run(schema.Inputs(), POLICY, 2019)
+    trace = explain(r, schema.Inputs(), POLICY, A)
+    assert trace.steps[0].decision == "不适用"
+
+
+# ------------------------------------------------------------------ the case files themselves
+_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_W = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def _valid_credit_code(code: str) -> bool:
+    if len(code) != 18 or any(c not in _CHARS for c in code):
+        return False
+    r = 31 - sum(_CHARS.index(c) * w for c, w in zip(code[:17], _W, strict=True)) % 31
+    if _CHARS[0 if r == 31 else r] != code[17]:
+        return False
+    body = code[8:16]
+    s = sum(
+        (int(c) if c.isdigit() else ord(c) - 55) * w
+        for c, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2), strict=True)
+    )
+    c9 = 11 - s % 11
+    return code[16] == {11: "0", 10: "X"}.get(c9, str(c9))
+
+
+def test_case_files_use_valid_credit_codes() -> None:
+    assert _valid_credit_code("91430111MA4L41YT1U") and not _valid_credit_code("914403001922038217")
+    for path in CASE_FILES:
+        case = tomllib.loads(path.read_text(encoding="utf-8"))
+        for role in ("stats", "tax", "enterprises", "events", "incubators", "talents", "paid"):
+            for row in case.get(role, []):
+                assert _valid_credit_code(row["credit_code"]), f"{path.name}: {row['credit_code']}"
