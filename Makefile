@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint clean sample
+.PHONY: run test lint clean sample bench pdf
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -15,8 +15,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	@# validate exits 1 when the data has problems; the sample data has deliberate flaws, so 1 is expected here
+	@# The main job: the 2020 award table for the sample district. validate first lists the data problems;
+	@# it exits 1 when there are any, and the sample data has deliberate flaws, so 1 is expected here.
 	$(BIN)/qkaward validate -w sample_data; rc=$$?; test $$rc -le 1
+	$(BIN)/qkaward awards --year 2020 -w sample_data
 
 test: $(STAMP)
 	$(BIN)/ruff check qkaward tests
@@ -31,3 +33,9 @@ sample: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
+
+# The sample report as PDF (needs LibreOffice: apt-get install libreoffice-calc fonts-noto-cjk), to look at.
+pdf: $(STAMP)
+	mkdir -p out
+	$(BIN)/qkaward report --year 2020 -w sample_data -o out/2020年奖励报表.xlsx
+	scripts/report_pdf.sh out/2020年奖励报表.xlsx out

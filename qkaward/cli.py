@@ -36,7 +36,7 @@ app = typer.Typer(
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-_state = {"verbose": False}
+_state = {"verbose": False, "quiet": False}
 
 
 def command(*args, **kwargs) -> Callable:
@@ -104,16 +104,18 @@ def _emit(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
     else:
         write_atomic(output, text)
-        err.print(f"已写入 {output}")
+        _info(f"已写入 {output}")
 
 
 @app.callback()
 def _root(
     verbose: Annotated[bool, typer.Option("--verbose", help="出错时显示详细的调用栈")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只输出错误（适合定时任务）")] = False,
     version: Annotated[bool, typer.Option("--version", help="显示版本并退出")] = False,
 ) -> None:
     """硚口区“四个一批”行动计划奖励测算工具。"""
     _state["verbose"] = verbose
+    _state["quiet"] = quiet
     if version:
         out.print(f"qkaward {__version__}")
         raise typer.Exit(0)
@@ -169,7 +171,514 @@ def sample(
 
     directory.mkdir(parents=True, exist_ok=True)
     written = write_sample(directory, size=size, seed=seed)
-    err.print(f"已在 {directory} 生成 {len(written)} 个文件")
+    _info(f"已在 {directory} 生成 {len(written)} 个文件")
+
+
+# ---- options of the commands that compute awards -------------------------------------------------
+Year = Annotated[int, typer.Option("--year", "-y", help="奖励年度（政策期限内，如 2020）")]
+PolicyFile = Annotated[Path | None, typer.Option("--policy", help="政策配置文件（默认：硚口区2019年政策）")]
+Sets = Annotated[
+    list[str] | None, typer.Option("--set", help="临时修改一项政策设置，如 ladder.upgrade=full（可重复）")
+]
+LedgerFile = Annotated[
+    Path | None, typer.Option("--ledger", help="奖励台账文件（默认取 qkaward.toml 的 ledger）")
+]
+Fmt = Annotated[str, typer.Option("--format", help="输出格式：table、json 或 csv")]
+
+CLASSIFY_HEADERS = {
+    "credit_code": "统一社会信用代码",
+    "name": "企业名称",
+    "industry_code": "行业代码",
+    "group": "行业分组",
+    "revenue_yuan": "营业收入（元）",
+    "fiscal_yuan": "区级财政贡献（元）",
+    "tier": "梯队",
+    "pools": "培育库",
+}
+AWARD_HEADERS = {
+    "credit_code": "统一社会信用代码",
+    "name": "企业名称",
+    "year": "年度",
+    "award": "奖励编号",
+    "label": "奖励项目",
+    "amount_yuan": "金额（元）",
+    "clause": "政策条款",
+    "department": "责任单位",
+    "status": "状态",
+    "reason": "依据",
+    "subject": "对象",
+}
+
+
+def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
+    if fmt not in allowed:
+        raise UsageError(f"--format 只能是 {'、'.join(allowed)}，而不是 {fmt}")
+
+
+def _prepare(
+    workspace,
+    stats,
+    tax,
+    enterprises,
+    events,
+    incubators,
+    talents,
+    *,
+    year: int,
+    policy: Path | None,
+    sets: list[str] | None,
+    ledger: Path | None = None,
+):
+    from qkaward.runner import prepare
+
+    spec = _spec(
+        workspace, stats, tax, enterprises, events, incubators, talents, ledger=ledger, policy=policy
+    )
+    return prepare(spec, year, policy=policy, overrides=sets or (), ledger=ledger)
+
+
+@command()
+def classify(
+    year: Year,
+    workspace: Workspace = None,
+    stats: Stats = None,
+    tax: Tax = None,
+    enterprises: Enterprises = None,
+    events: Events = None,
+    incubators: Incubators = None,
+    talents: Talents = None,
+    policy: PolicyFile = None,
+    sets: Sets = None,
+    fmt: Fmt = "table",
+    output: Output = None,
+) -> None:
+    """每家企业在该年度所处的营业收入梯队和培育库。
+
+    示例：qkaward classify --year 2020 -w sample_data
+          qkaward classify --year 2020 -w sample_data --format csv -o 梯队.csv
+    """
+    _check_format(fmt, ("table", "json", "csv"))
+    run = _prepare(
+        workspace, stats, tax, enterprises, events, incubators, talents, year=year, policy=policy, sets=sets
+    )
+    result = run.result
+    if fmt == "json":
+        _emit(
+            machine.envelope(
+                "classify",
+                year=year,
+                policy=result.policy_id,
+                items=result.classify,
+                problems=result.problems,
+            ),
+            output,
+        )
+    elif fmt == "csv":
+        _emit(machine.to_csv(result.classify, CLASSIFY_HEADERS), output)
+    else:
+        from qkaward.render import dashboard
+
+        dashboard.print_classify(out, result)
+
+
+@command()
+def awards(
+    year: Year,
+    workspace: Workspace = None,
+    stats: Stats = None,
+    tax: Tax = None,
+    enterprises: Enterprises = None,
+    events: Events = None,
+    incubators: Incubators = None,
+    talents: Talents = None,
+    policy: PolicyFile = None,
+    sets: Sets = None,
+    ledger: LedgerFile = None,
+    commit: Annotated[bool, typer.Option("--commit", help="把本次已确认的奖励记入台账")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="输出格式：table、json、csv 或 xlsx")] = "table",
+    output: Output = None,
+) -> None:
+    """计算该年度的每项奖励（金额、条款、责任单位、状态和依据），按奖励项目和责任单位合计。
+
+    台账中已兑现的一次性奖励不会再次给出；加 --commit 把已确认的奖励记入台账（同一结果重复记入不会重复记录）。
+
+    示例：qkaward awards --year 2020 -w sample_data
+          qkaward awards --year 2020 -w sample_data --format json -o 奖励.json
+          qkaward awards --year 2019 -w sample_data --commit
+    """
+    _check_format(fmt, ("table", "json", "csv", "xlsx"))
+    if fmt == "xlsx" and output is None:
+        raise UsageError("--format xlsx 需要用 -o 指定输出文件")
+    run = _prepare(
+        workspace,
+        stats,
+        tax,
+        enterprises,
+        events,
+        incubators,
+        talents,
+        year=year,
+        policy=policy,
+        sets=sets,
+        ledger=ledger,
+    )
+    result = run.result
+    if fmt == "json":
+        _emit(
+            machine.envelope(
+                "awards",
+                year=year,
+                policy=result.policy_id,
+                items=result.awards,
+                problems=result.problems,
+                totals=_totals(result.awards),
+            ),
+            output,
+        )
+    elif fmt == "csv":
+        _emit(machine.to_csv(result.awards, AWARD_HEADERS), output)
+    elif fmt == "xlsx":
+        from qkaward.render.workbook import write_award_list
+
+        write_award_list(output, result.awards)
+        _info(f"已写入 {output}")
+    else:
+        from qkaward.render import dashboard
+
+        dashboard.print_awards(out, result)
+    if commit:
+        _commit(run, year)
+
+
+def _totals(lines) -> dict:
+    """Totals for the JSON envelope: all, per award, per department (integer 元)."""
+    import polars as pl
+
+    def by(col: str) -> list[dict]:
+        return (
+            lines.group_by(col).agg(pl.col("amount_yuan").sum(), pl.len().alias("count")).sort(col).to_dicts()
+        )
+
+    return {
+        "amount_yuan": int(lines["amount_yuan"].sum()),
+        "count": lines.height,
+        "by_award": by("award"),
+        "by_department": by("department"),
+    }
+
+
+def _commit(run, year: int) -> None:
+    from qkaward.cli_ledger import commit_summary
+    from qkaward.ledger import Ledger, RunInfo
+
+    if run.ledger is None:
+        raise UsageError("--commit 需要奖励台账：请用 --ledger FILE，或在 qkaward.toml 中设置 ledger")
+    info = RunInfo(
+        command=" ".join(["qkaward", *sys.argv[1:]]),
+        policy_id=run.policy.id,
+        policy_sha256=run.policy.sha256,
+        year=year,
+        inputs=tuple((f.path, f.sha256) for f in run.inputs.files),
+        version=__version__,
+    )
+    with Ledger.open(run.ledger, create=True) as book:
+        done = book.commit(run.result.awards, info)
+    if not _state["quiet"]:
+        err.print(f"台账 {run.ledger}：{commit_summary(done)}")
+
+
+@command()
+def explain(
+    credit_code: Annotated[str, typer.Argument(help="统一社会信用代码")],
+    year: Year,
+    workspace: Workspace = None,
+    stats: Stats = None,
+    tax: Tax = None,
+    enterprises: Enterprises = None,
+    events: Events = None,
+    incubators: Incubators = None,
+    talents: Talents = None,
+    policy: PolicyFile = None,
+    sets: Sets = None,
+    ledger: LedgerFile = None,
+) -> None:
+    """逐条说明一家企业在该年度的每项规则：用到的数据、门槛及其条款、结论和理由。
+
+    示例：qkaward explain 91420104MA4KXXXXXX --year 2020 -w sample_data
+    """
+    from qkaward.explain import explain as trace_of
+    from qkaward.inputs.creditcode import normalise
+
+    run = _prepare(
+        workspace,
+        stats,
+        tax,
+        enterprises,
+        events,
+        incubators,
+        talents,
+        year=year,
+        policy=policy,
+        sets=sets,
+        ledger=ledger,
+    )
+    trace = trace_of(run.result, run.inputs, run.policy, normalise(credit_code))
+    terminal.print_trace(out, trace)
+
+
+@command()
+def targets(
+    year: Year,
+    workspace: Workspace = None,
+    stats: Stats = None,
+    tax: Tax = None,
+    enterprises: Enterprises = None,
+    events: Events = None,
+    incubators: Incubators = None,
+    talents: Talents = None,
+    policy: PolicyFile = None,
+    sets: Sets = None,
+    fmt: Fmt = "table",
+    output: Output = None,
+) -> None:
+    """行动计划2021年各项目标的进度：目标、实际、差距；没有数据可衡量的目标注明“无数据”。
+
+    示例：qkaward targets --year 2020 -w sample_data
+    """
+    import dataclasses
+
+    _check_format(fmt, ("table", "json", "csv"))
+    run = _prepare(
+        workspace, stats, tax, enterprises, events, incubators, talents, year=year, policy=policy, sets=sets
+    )
+    items = [dataclasses.asdict(t) for t in run.result.targets]
+    if fmt == "json":
+        _emit(
+            machine.envelope(
+                "targets", year=year, policy=run.result.policy_id, items=items, problems=run.result.problems
+            ),
+            output,
+        )
+    elif fmt == "csv":
+        import polars as pl
+
+        headers = {
+            "id": "目标编号",
+            "label": "目标",
+            "clause": "条款",
+            "goal": "目标值",
+            "actual": "实际",
+            "gap": "差距",
+            "unit": "单位",
+            "note": "说明",
+        }
+        _emit(machine.to_csv(pl.DataFrame(items), headers), output)
+    else:
+        from qkaward.render import dashboard
+
+        dashboard.print_targets(out, run.result)
+
+
+#: Policy keys shown as "switches in force" in the report's 计算依据 sheet (SPEC's interpretation switches).
+SWITCH_KEYS = (
+    "ladder.main_sections",
+    "ladder.first_reach_basis",
+    "ladder.same_year",
+    "ladder.upgrade",
+    "scale_entry.include_construction",
+    "scale_entry.include_real_estate",
+)
+
+
+def _switches(pol) -> dict[str, str]:
+    rows = {r.key: r.value for r in pol.rows()}
+    found = {k: rows[k] for k in SWITCH_KEYS if k in rows}
+    if pol.overrides:
+        found["本次 --set"] = "；".join(pol.overrides)
+    return found
+
+
+@command()
+def report(
+    year: Year,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="报表文件（.xlsx）；按部门/街道拆分时为目录")
+    ],
+    workspace: Workspace = None,
+    stats: Stats = None,
+    tax: Tax = None,
+    enterprises: Enterprises = None,
+    events: Events = None,
+    incubators: Incubators = None,
+    talents: Talents = None,
+    policy: PolicyFile = None,
+    sets: Sets = None,
+    ledger: LedgerFile = None,
+    split_by: Annotated[
+        str | None,
+        typer.Option("--split-by", help="按 department（责任单位）或 street（街道）拆分为多个文件"),
+    ] = None,
+) -> None:
+    """出具可打印、可签字的 Excel 报表。
+
+    工作表：汇总、梯队、培育库、奖励清单、待核实、公示名单、目标进度、数据问题、计算依据。
+
+    示例：qkaward report --year 2020 -w sample_data -o 2020年奖励报表.xlsx
+          qkaward report --year 2020 -w sample_data --split-by department -o 各部门/
+    """
+    from datetime import datetime
+
+    from qkaward.render import workbook
+    from qkaward.runner import prepare
+
+    if split_by not in (None, "department", "street"):
+        raise UsageError(f"--split-by 只能是 department 或 street，而不是 {split_by}")
+    if split_by is None and output.suffix.lower() != ".xlsx":
+        raise UsageError(f"报表文件应以 .xlsx 结尾：{output}")
+    run = _prepare(
+        workspace,
+        stats,
+        tax,
+        enterprises,
+        events,
+        incubators,
+        talents,
+        year=year,
+        policy=policy,
+        sets=sets,
+        ledger=ledger,
+    )
+    # Earlier policy years give the "tier counts by year" chart; the award year comes first.
+    earlier = [
+        prepare(run.spec, y, policy=policy, overrides=sets or (), ledger=run.ledger, inputs=run.inputs).result
+        for y in reversed(run.policy.years)
+        if y < year
+    ]
+    results = [run.result, *earlier]
+    args = dict(
+        results=results,
+        inputs_files=run.inputs.files,
+        problems=run.result.problems,
+        policy_rows=run.policy.rows(),
+        switches=_switches(run.policy),
+        version=__version__,
+        run_time=datetime.now().astimezone(),
+    )
+    if split_by:
+        output.mkdir(parents=True, exist_ok=True)
+        written = workbook.split_report(output, split_by, **args)
+        _info(f"已在 {output} 写入 {len(written)} 个文件")
+    else:
+        workbook.write_report(output, **args)
+        _info(f"已写入 {output}")
+
+
+@command()
+def whatif(
+    year: Year,
+    workspace: Workspace = None,
+    stats: Stats = None,
+    tax: Tax = None,
+    enterprises: Enterprises = None,
+    events: Events = None,
+    incubators: Incubators = None,
+    talents: Talents = None,
+    policy: Annotated[Path | None, typer.Option("--policy", help="方案所用的另一份政策配置文件")] = None,
+    sets: Sets = None,
+    ledger: LedgerFile = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="把对比写入 Excel 文件")] = None,
+) -> None:
+    """假设分析：同一份数据按现行政策（基准）和修改后的政策（方案）各算一遍，比较总预算、各奖项、各部门和每家企业的差额。
+
+    示例：qkaward whatif --year 2020 -w sample_data --set ladder.upgrade=full
+          qkaward whatif --year 2020 -w sample_data --policy 新政策.toml -o 对比.xlsx
+    """
+    from qkaward.runner import prepare
+    from qkaward.whatif import compare, print_whatif, write_whatif_workbook
+
+    if not sets and policy is None:
+        raise UsageError("whatif 需要 --set KEY=VALUE 或 --policy OTHER.toml 来说明方案")
+    base = _prepare(
+        workspace,
+        stats,
+        tax,
+        enterprises,
+        events,
+        incubators,
+        talents,
+        year=year,
+        policy=None,
+        sets=None,
+        ledger=ledger,
+    )
+    variant = prepare(
+        base.spec, year, policy=policy, overrides=sets or (), ledger=base.ledger, inputs=base.inputs
+    )
+    diff = compare(base.result, variant.result)
+    print_whatif(out, diff)
+    if output is not None:
+        described = {
+            "基准": f"{base.policy.id}（{base.policy.path}）",
+            "方案": f"{variant.policy.id}（{variant.policy.path}）"
+            + ("，" + "；".join(variant.policy.overrides) if variant.policy.overrides else ""),
+        }
+        write_whatif_workbook(output, diff, described)
+        _info(f"已写入 {output}")
+
+
+policy_app = typer.Typer(
+    name="policy", help="查看和检查政策配置。\n\n示例：qkaward policy show", no_args_is_help=True
+)
+app.add_typer(policy_app, name="policy")
+
+
+def policy_command(*args, **kwargs) -> Callable:
+    """Like :func:`command`, for the `policy` sub-commands."""
+
+    def decorate(func: Callable) -> Callable:
+        @functools.wraps(func)
+        def run(*a, **kw):
+            try:
+                return func(*a, **kw)
+            except QkawardError as exc:
+                _fail(exc.message, int(exc.exit_code))
+
+        return policy_app.command(*args, **kwargs)(run)
+
+    return decorate
+
+
+@policy_command("show")
+def policy_show(policy: PolicyFile = None, sets: Sets = None) -> None:
+    """以树形显示政策的每个参数：数值、单位、条款和说明。
+
+    示例：qkaward policy show
+          qkaward policy show --set ladder.upgrade=full
+    """
+    from qkaward.policy import load_policy
+
+    terminal.print_policy(out, load_policy(policy, sets or ()))
+
+
+@policy_command("check")
+def policy_check(file: Annotated[Path, typer.Argument(help="要检查的政策配置文件")]) -> None:
+    """检查一个政策配置文件：未知的键、错误的类型、负数金额、缺少条款都会报错（退出码 2）。
+
+    示例：qkaward policy check config/policy/qiaokou-2019.toml
+    """
+    from qkaward.policy import load_policy
+
+    pol = load_policy(file)
+    _info(
+        f"政策配置 {file} 有效：{pol.title}（{pol.id}，{pol.period_start}—{pol.period_end}年，"
+        f"{len(pol.rows())} 个参数）"
+    )
+
+
+def _info(message: str) -> None:
+    """An informational line on stderr, unless --quiet or stderr is not a terminal (cron)."""
+    if not _state.get("quiet") and err.is_terminal:
+        err.print(message)
 
 
 def _mount_subcommands() -> None:

@@ -1,0 +1,59 @@
+"""One award run from start to finish, shared by every command that computes: read the inputs,
+load the policy (with ``--set`` overrides), read what the ledger has paid, apply the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from qkaward.inputs import InputSpec, load_inputs
+from qkaward.policy import Policy, load_policy
+from qkaward.rules import RunResult, run
+from qkaward.schema import Inputs
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The inputs, policy and result of one run, and the ledger it read (if any)."""
+
+    spec: InputSpec
+    inputs: Inputs
+    policy: Policy
+    result: RunResult
+    ledger: Path | None
+
+
+def paid_awards(ledger: Path | None) -> pl.DataFrame | None:
+    """Awards already recorded in ``ledger`` (None when there is no ledger yet)."""
+    if ledger is None or not ledger.exists():
+        return None
+    from qkaward.ledger import Ledger
+
+    with Ledger.open(ledger, create=False) as book:
+        return book.paid()
+
+
+def policy_for(spec: InputSpec, policy: Path | None, overrides: Sequence[str]) -> Policy:
+    """The policy of a run: ``--policy``, else the workspace's ``policy`` key, else the bundled one."""
+    return load_policy(policy or spec.policy, overrides)
+
+
+def prepare(
+    spec: InputSpec,
+    year: int,
+    *,
+    policy: Path | None = None,
+    overrides: Sequence[str] = (),
+    ledger: Path | None = None,
+    inputs: Inputs | None = None,
+) -> Prepared:
+    """Run the rules for ``year``. The policy is loaded (and the year checked) before any file is read."""
+    pol = policy_for(spec, policy, overrides)
+    pol.check_year(year)
+    got = inputs if inputs is not None else load_inputs(spec)
+    book = ledger or spec.ledger
+    result = run(got, pol, year, paid_awards(book))
+    return Prepared(spec, got, pol, result, book)
