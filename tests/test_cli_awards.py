@@ -9,9 +9,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import VALID
 from typer.testing import CliRunner
 
-from conftest import VALID
 from qkaward.cli import app
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
