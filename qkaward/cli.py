@@ -7,11 +7,12 @@ without local variables (they may hold personal data).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import signal
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -74,6 +75,7 @@ Events = Annotated[list[Path] | None, typer.Option("--events", help="上市、�
 Incubators = Annotated[list[Path] | None, typer.Option("--incubators", help="孵化载体清单（可重复）")]
 Talents = Annotated[list[Path] | None, typer.Option("--talents", help="人才清单（可重复）")]
 Output = Annotated[Path | None, typer.Option("-o", "--output", help="写入文件（而不是屏幕）")]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="不使用已解析输入的缓存，重新读取每个文件")]
 
 
 def _spec(
@@ -86,6 +88,7 @@ def _spec(
     talents,
     ledger: Path | None = None,
     policy: Path | None = None,
+    no_cache: bool = False,
 ) -> InputSpec:
     options = {
         "stats": stats,
@@ -95,7 +98,7 @@ def _spec(
         "incubators": incubators,
         "talents": talents,
     }
-    return build_spec(workspace, options, ledger=ledger, policy=policy)
+    return build_spec(workspace, options, ledger=ledger, policy=policy, use_cache=not no_cache)
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -130,6 +133,7 @@ def validate(
     events: Events = None,
     incubators: Incubators = None,
     talents: Talents = None,
+    no_cache: NoCache = False,
     fmt: Annotated[str, typer.Option("--format", help="输出格式：table 或 json")] = "table",
     output: Output = None,
 ) -> None:
@@ -142,7 +146,9 @@ def validate(
     """
     if fmt not in ("table", "json"):
         raise UsageError(f"--format 只能是 table 或 json，而不是 {fmt}")
-    inputs = load_inputs(_spec(workspace, stats, tax, enterprises, events, incubators, talents))
+    spec = _spec(workspace, stats, tax, enterprises, events, incubators, talents, no_cache=no_cache)
+    with _progress() as on_file:
+        inputs = load_inputs(spec, on_file=on_file)
     if fmt == "json":
         items = [terminal.file_summary(f) for f in inputs.files]
         _emit(
@@ -228,13 +234,47 @@ def _prepare(
     policy: Path | None,
     sets: list[str] | None,
     ledger: Path | None = None,
+    no_cache: bool = False,
 ):
     from qkaward.runner import prepare
 
     spec = _spec(
-        workspace, stats, tax, enterprises, events, incubators, talents, ledger=ledger, policy=policy
+        workspace,
+        stats,
+        tax,
+        enterprises,
+        events,
+        incubators,
+        talents,
+        ledger=ledger,
+        policy=policy,
+        no_cache=no_cache,
     )
-    return prepare(spec, year, policy=policy, overrides=sets or (), ledger=ledger)
+    with _progress() as on_file:
+        return prepare(spec, year, policy=policy, overrides=sets or (), ledger=ledger, on_file=on_file)
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[int, int, str], None] | None]:
+    """A progress line on stderr while files are read — only on a terminal, never with --quiet."""
+    if _state["quiet"] or not err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("读取 {task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def on_file(i: int, n: int, label: str) -> None:
+            bar.update(task, description=label, completed=i, total=n)
+
+        yield on_file
 
 
 @command()
@@ -247,6 +287,7 @@ def classify(
     events: Events = None,
     incubators: Incubators = None,
     talents: Talents = None,
+    no_cache: NoCache = False,
     policy: PolicyFile = None,
     sets: Sets = None,
     fmt: Fmt = "table",
@@ -259,7 +300,17 @@ def classify(
     """
     _check_format(fmt, ("table", "json", "csv"))
     run = _prepare(
-        workspace, stats, tax, enterprises, events, incubators, talents, year=year, policy=policy, sets=sets
+        workspace,
+        stats,
+        tax,
+        enterprises,
+        events,
+        incubators,
+        talents,
+        year=year,
+        policy=policy,
+        sets=sets,
+        no_cache=no_cache,
     )
     result = run.result
     if fmt == "json":
@@ -291,6 +342,7 @@ def awards(
     events: Events = None,
     incubators: Incubators = None,
     talents: Talents = None,
+    no_cache: NoCache = False,
     policy: PolicyFile = None,
     sets: Sets = None,
     ledger: LedgerFile = None,
@@ -321,6 +373,7 @@ def awards(
         policy=policy,
         sets=sets,
         ledger=ledger,
+        no_cache=no_cache,
     )
     result = run.result
     if fmt == "json":
@@ -398,6 +451,7 @@ def explain(
     events: Events = None,
     incubators: Incubators = None,
     talents: Talents = None,
+    no_cache: NoCache = False,
     policy: PolicyFile = None,
     sets: Sets = None,
     ledger: LedgerFile = None,
@@ -421,6 +475,7 @@ def explain(
         policy=policy,
         sets=sets,
         ledger=ledger,
+        no_cache=no_cache,
     )
     trace = trace_of(run.result, run.inputs, run.policy, normalise(credit_code))
     terminal.print_trace(out, trace)
@@ -436,6 +491,7 @@ def targets(
     events: Events = None,
     incubators: Incubators = None,
     talents: Talents = None,
+    no_cache: NoCache = False,
     policy: PolicyFile = None,
     sets: Sets = None,
     fmt: Fmt = "table",
@@ -449,7 +505,17 @@ def targets(
 
     _check_format(fmt, ("table", "json", "csv"))
     run = _prepare(
-        workspace, stats, tax, enterprises, events, incubators, talents, year=year, policy=policy, sets=sets
+        workspace,
+        stats,
+        tax,
+        enterprises,
+        events,
+        incubators,
+        talents,
+        year=year,
+        policy=policy,
+        sets=sets,
+        no_cache=no_cache,
     )
     items = [dataclasses.asdict(t) for t in run.result.targets]
     if fmt == "json":
@@ -511,6 +577,7 @@ def report(
     events: Events = None,
     incubators: Incubators = None,
     talents: Talents = None,
+    no_cache: NoCache = False,
     policy: PolicyFile = None,
     sets: Sets = None,
     ledger: LedgerFile = None,
@@ -547,6 +614,7 @@ def report(
         policy=policy,
         sets=sets,
         ledger=ledger,
+        no_cache=no_cache,
     )
     # Earlier policy years give the "tier counts by year" chart; the award year comes first.
     earlier = [
@@ -583,6 +651,7 @@ def whatif(
     events: Events = None,
     incubators: Incubators = None,
     talents: Talents = None,
+    no_cache: NoCache = False,
     policy: Annotated[Path | None, typer.Option("--policy", help="方案所用的另一份政策配置文件")] = None,
     sets: Sets = None,
     ledger: LedgerFile = None,
@@ -610,6 +679,7 @@ def whatif(
         policy=None,
         sets=None,
         ledger=ledger,
+        no_cache=no_cache,
     )
     variant = prepare(
         base.spec, year, policy=policy, overrides=sets or (), ledger=base.ledger, inputs=base.inputs

@@ -3,7 +3,7 @@ load the policy (with ``--set`` overrides), read what the ledger has paid, apply
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,11 +49,12 @@ def prepare(
     overrides: Sequence[str] = (),
     ledger: Path | None = None,
     inputs: Inputs | None = None,
+    on_file: Callable[[int, int, str], None] | None = None,
 ) -> Prepared:
     """Run the rules for ``year``. The policy is loaded (and the year checked) before any file is read."""
     pol = policy_for(spec, policy, overrides)
     pol.check_year(year)
-    got = inputs if inputs is not None else load_inputs(spec)
+    got = inputs if inputs is not None else load_inputs(spec, on_file=on_file)
     book = ledger or spec.ledger
     result = run(got, pol, year, paid_awards(book))
     return Prepared(spec, got, pol, result, book)

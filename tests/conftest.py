@@ -88,3 +88,9 @@ def make_csv(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own parsed-input cache, never the user's ~/.cache."""
+    monkeypatch.setenv("QKAWARD_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

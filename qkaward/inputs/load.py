@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import polars as pl
 
 from qkaward.errors import UsageError
 from qkaward.inputs.columns import ColumnConfig, load_columns
-from qkaward.inputs.read import read_role_file, role_schema
+from qkaward.inputs.grid import sha256_of
+from qkaward.inputs.read import RoleRead, read_role_file, role_schema
 from qkaward.inputs.workspace import ROLES, InputSpec
 from qkaward.schema import PROBLEM, Inputs, empty
 
@@ -83,15 +87,39 @@ def dedupe(frame: pl.DataFrame, role: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     return kept.drop("__i", "__n", "__variants", "__first", "__firstpos"), problems
 
 
-def load_inputs(spec: InputSpec, columns: ColumnConfig | None = None) -> Inputs:
-    """Read every file of ``spec``; raise on an unreadable file, collect cell and row problems."""
+def read_cached(path: Path, role: str, label: str, cfg: ColumnConfig, cache: Path | None) -> RoleRead:
+    """:func:`read_role_file`, through the parsed-input cache when ``cache`` is a folder."""
+    if cache is None or not path.is_file():
+        return read_role_file(path, role, label=label, columns=cfg)
+    from qkaward.inputs import cache as store
+
+    key = store.entry_key(sha256_of(path), role, label, cfg)
+    hit = store.load(cache, key)
+    if hit is not None:
+        return hit
+    got = read_role_file(path, role, label=label, columns=cfg)
+    store.store(cache, key, got)
+    return got
+
+
+def load_inputs(
+    spec: InputSpec,
+    columns: ColumnConfig | None = None,
+    on_file: Callable[[int, int, str], None] | None = None,
+) -> Inputs:
+    """Read every file of ``spec``; raise on an unreadable file, collect cell and row problems.
+
+    ``on_file(i, n, label)`` is called before each file is read (for a progress display)."""
     cfg = columns or load_columns()
     if not spec.files:
         raise UsageError("没有指定输入文件：请用 -w 工作目录，或 --stats/--tax 等选项指定文件")
     frames: dict[str, list[pl.DataFrame]] = {r: [] for r in ROLES}
     problems, files = [], []
-    for role, path in spec.files:
-        got = read_role_file(path, role, label=spec.label(path), columns=cfg)
+    for i, (role, path) in enumerate(spec.files):
+        label = spec.label(path)
+        if on_file is not None:
+            on_file(i, len(spec.files), label)
+        got = read_cached(path, role, label, cfg, spec.cache)
         frames[role].append(got.frame)
         problems.append(got.problems)
         files.append(got.file)

@@ -35,6 +35,7 @@ class InputSpec:
     workspace: Path | None = None
     ledger: Path | None = None
     policy: Path | None = None
+    cache: Path | None = None  # parsed-input cache folder; None: no cache
 
     def label(self, path: Path) -> str:
         """How a file is named in messages: relative to the workspace when inside it."""
@@ -85,6 +86,7 @@ def read_workspace(directory: Path) -> InputSpec:
         workspace=directory,
         ledger=_setting_path(directory, raw, "ledger", config_path),
         policy=_setting_path(directory, raw, "policy", config_path),
+        cache=_setting_path(directory, raw, "cache", config_path),
     )
 
 
@@ -121,8 +123,15 @@ def build_spec(
     options: dict[str, list[Path]],
     ledger: Path | None = None,
     policy: Path | None = None,
+    *,
+    use_cache: bool = True,
 ) -> InputSpec:
-    """Combine ``-w DIR`` with per-role options; options add to the workspace's files."""
+    """Combine ``-w DIR`` with per-role options; options add to the workspace's files.
+
+    The cache folder is the workspace's ``cache`` key, else the user cache folder
+    (:func:`~qkaward.inputs.cache.default_cache_dir`); ``use_cache=False`` (``--no-cache``) turns it off."""
+    from qkaward.inputs.cache import default_cache_dir
+
     base = read_workspace(workspace) if workspace is not None else InputSpec()
     extra = tuple((role, Path(p)) for role in ROLES for p in options.get(role) or [])
     return InputSpec(
@@ -130,4 +139,5 @@ def build_spec(
         workspace=base.workspace,
         ledger=ledger or base.ledger,
         policy=policy or base.policy,
+        cache=(base.cache or default_cache_dir()) if use_cache else None,
     )
