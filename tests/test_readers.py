@@ -307,3 +307,20 @@ def test_empty_file(tmp_path: Path) -> None:
     path.write_bytes(b"")
     with pytest.raises(InputError, match="空文件"):
         read_role_file(path, "stats")
+
+
+def test_a_10000_fold_revenue_jump_is_flagged_as_a_likely_unit_error(make_xlsx) -> None:
+    header = ["统一社会信用代码", "企业名称", "年度", "行业代码", "营业收入(元)"]
+    path = make_xlsx(
+        "s.xlsx",
+        [
+            header,
+            [VALID[0], "甲", 2019, "3011", 5_000_000],
+            [VALID[0], "甲", 2020, "3011", 50_000_000_000],
+            [VALID[1], "乙", 2019, "3011", 5_000_000],
+            [VALID[1], "乙", 2020, "3011", 4_000_000_000],
+        ],
+    )
+    problems = load_inputs(InputSpec(files=(("stats", path),))).problems
+    assert problems.select("row", "severity").to_dicts() == [{"row": 3, "severity": "warning"}]
+    assert problems["message"][0].startswith("疑似单位错误：营业收入为50000000000元，上年为5000000元")

@@ -51,6 +51,7 @@ class ColumnConfig:
     levels: dict[str, str]  # normalised alias → canonical level id
     units: dict[str, Decimal]  # unit text → factor to 元 (or to 美元 for 美元 units)
     alias_index: dict[str, tuple[str, bool]]  # normalised header → (field, is_previous_year)
+    unit_jump_ratio: int = 1000  # [checks]: year-over-year factor flagged as a likely unit error
 
     def match(self, label: str) -> tuple[str, bool] | None:
         """The (field, is_previous_year) a normalised header label names, or None."""
@@ -150,6 +151,7 @@ def parse_columns(raw: dict) -> ColumnConfig:
         levels=vocab("levels"),
         units=units,
         alias_index=alias_index,
+        unit_jump_ratio=int(raw.get("checks", {}).get("unit_jump_ratio", 1000)),
     )
 
 

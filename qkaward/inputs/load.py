@@ -131,9 +131,40 @@ def load_inputs(
         combined, dup_problems = dedupe(combined, role)
         problems.append(dup_problems)
         tables[role] = combined
+    for role, column, label in (
+        ("stats", "revenue_yuan", "营业收入"),
+        ("tax", "fiscal_yuan", "区级财政贡献"),
+    ):
+        problems.append(unit_jumps(tables[role], column, label, cfg.unit_jump_ratio))
     stats_years = tuple(sorted({y for f in files if f.role == "stats" for y in f.years}))
     all_problems = pl.concat([p for p in problems if p.height] or [empty(PROBLEM)], how="vertical_relaxed")
     return Inputs(**tables, problems=sort_problems(all_problems), files=tuple(files), stats_years=stats_years)
+
+
+def unit_jumps(frame: pl.DataFrame, column: str, label: str, ratio: int) -> pl.DataFrame:
+    """Warnings for figures that jump or fall by ``ratio``× or more from the enterprise's previous year."""
+    real = frame.filter(~pl.col("from_prev_column") & pl.col(column).is_not_null() & (pl.col(column) > 0))
+    prev = pl.col(column).shift(1).over("credit_code", order_by="year")
+    prev_year = pl.col("year").shift(1).over("credit_code", order_by="year")
+    flagged = real.with_columns(prev.alias("__prev"), prev_year.alias("__py")).filter(
+        (pl.col("__py") == pl.col("year") - 1)
+        & ((pl.col(column) >= pl.col("__prev") * ratio) | (pl.col(column) * ratio <= pl.col("__prev")))
+    )
+    return flagged.select(
+        pl.col("src_file").alias("file"),
+        pl.col("src_sheet").alias("sheet"),
+        pl.col("src_row").alias("row"),
+        pl.lit(label).alias("column"),
+        pl.col(column).cast(pl.String).alias("value"),
+        pl.format(
+            "疑似单位错误：{}为{}元，上年为{}元，相差{}倍以上，请核对金额单位",
+            pl.lit(label),
+            pl.col(column),
+            pl.col("__prev"),
+            pl.lit(ratio),
+        ).alias("message"),
+        pl.lit("warning").alias("severity"),
+    ).cast(PROBLEM)
 
 
 def sort_problems(problems: pl.DataFrame) -> pl.DataFrame:
