@@ -769,7 +769,9 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("已中断")
         sys.exit(130)
-    except Exception as exc:  # a bug: say so in one line, traceback only on request
+    except SystemExit:
+        raise
+    except BaseException as exc:  # a bug (or a library panic): one line, traceback only on request
         if _state["verbose"]:
             err.print(traceback.format_exc(), markup=False)
         err.print(f"内部错误：{type(exc).__name__}: {exc}（加 --verbose 查看详情）", markup=False)

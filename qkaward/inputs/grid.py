@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 import re
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +56,10 @@ def sha256_of(path: Path) -> str:
 
 
 def read_grids(path: Path, label: str | None = None) -> list[Grid]:
-    """Every sheet of ``path`` as a :class:`Grid`; raises :class:`InputError` when unreadable."""
+    """Every sheet of ``path`` as a :class:`Grid`; raises :class:`InputError` when unreadable.
+
+    The reader is chosen by the file's first bytes, not only its name: government systems export
+    xlsx named .xls, and HTML tables named .xls."""
     name = label or str(path)
     if not path.exists():
         raise InputError(f"找不到输入文件：{name}")
@@ -66,19 +70,68 @@ def read_grids(path: Path, label: str | None = None) -> list[Grid]:
         raise InputError(f"文件 {name} 是空文件")
     if size > MAX_FILE_BYTES:
         raise InputError(
-            f"文件 {name} 大小 {size // (1024 * 1024)} MB，超过上限 {MAX_FILE_BYTES // (1024 * 1024)} MB"
+            f"文件 {name} 大小 {size} 字节，超过上限 {MAX_FILE_BYTES} 字节（{MAX_FILE_BYTES >> 20} MB）"
         )
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        _check_zip(path, name)
-        return _read_excel(path, name)
-    if suffix == ".xls":
-        return _read_excel(path, name)
-    if suffix == ".csv":
-        return [_read_csv(path, name)]
+    if suffix not in SUFFIXES:
+        raise InputError(
+            f"不支持的文件类型 {suffix or '（无扩展名）'}：{name}（支持 .xlsx .xls .csv .parquet）"
+        )
+    with open(path, "rb") as fh:
+        head = fh.read(512)
+    kind = _sniff(head)
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        if kind == "zip":
+            _check_zip(path, name)
+            return _read_excel(path, name)
+        if kind == "ole":
+            if _encrypted(path):  # an xlsx with an open password is an OLE file holding EncryptedPackage
+                raise InputError(
+                    f"文件 {name} 已被加密（设置了打开密码），请在 Excel 中取消密码后另存为 .xlsx"
+                )
+            if not _ole_plausible(head, size):
+                raise InputError(f"无法读取 Excel 文件 {name}（文件可能已损坏、被加密或设置了密码）")
+            return _read_xls(path, name)
+        if kind == "html":
+            raise InputError(
+                f"文件 {name} 实际是网页格式（HTML），不是 Excel 文件：请在 Excel 中打开后另存为 .xlsx"
+            )
+        raise InputError(f"文件 {name} 不是有效的 {suffix[1:]} 文件（可能已损坏、被加密或只是改了扩展名）")
     if suffix == ".parquet":
         return [_read_parquet(path, name)]
-    raise InputError(f"不支持的文件类型 {suffix or '（无扩展名）'}：{name}（支持 .xlsx .xls .csv .parquet）")
+    return [_read_csv(path, name)]
+
+
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+
+def _encrypted(path: Path) -> bool:
+    """Whether an OLE file holds an encrypted Office package (the stream name, UTF-16, in its directory)."""
+    with open(path, "rb") as fh:
+        return _ENCRYPTED_STREAM in fh.read(MAX_FILE_BYTES)
+
+
+def _ole_plausible(head: bytes, size: int) -> bool:
+    """Cheap checks of an OLE (compound file) header before a child process is started to parse it:
+    sector shift 9 or 12, mini-sector shift 6, and FAT sectors that fit in the file (MS-CFB §2.2)."""
+    if len(head) < 76:
+        return False
+    sector_shift = int.from_bytes(head[30:32], "little")
+    mini_shift = int.from_bytes(head[32:34], "little")
+    fat_sectors = int.from_bytes(head[44:48], "little")
+    return sector_shift in (9, 12) and mini_shift == 6 and 0 < fat_sectors << sector_shift <= size
+
+
+def _sniff(head: bytes) -> str:
+    """What the first bytes say the file is: zip (xlsx), ole (xls or encrypted), html, or other."""
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
+    text = head.lstrip(codecs.BOM_UTF8).lstrip().lower()
+    if text.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta")):
+        return "html"
+    return "other"
 
 
 def _check_zip(path: Path, name: str) -> None:
@@ -102,28 +155,67 @@ def _read_excel(path: Path, name: str) -> list[Grid]:
     import fastexcel
 
     try:
-        reader = fastexcel.read_excel(path)
+        # calamine picks its parser by the suffix when given a path; an xlsx named .xls goes as bytes,
+        # which calamine sniffs.
+        reader = fastexcel.read_excel(path.read_bytes() if path.suffix.lower() == ".xls" else path)
         grids = []
         for sheet in reader.sheet_names:
             # skip_rows=0 keeps leading empty rows, so frame row i is spreadsheet row i+1.
             loaded = reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string")
-            frame = loaded.to_polars()
-            frame = frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
-            grids.append(Grid(name, sheet, frame, 1))
+            grids.append(_grid(name, sheet, loaded.to_polars()))
         return grids
-    except InputError:
+    except (KeyboardInterrupt, SystemExit):
         raise
-    except Exception as exc:  # fastexcel raises its own family of errors; all mean "unreadable"
-        detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        raise InputError(f"无法读取 Excel 文件 {name}：{detail}（文件可能已损坏或设置了密码）") from None
+    except BaseException:  # fastexcel's errors, and calamine panics (which are BaseExceptions)
+        raise InputError(f"无法读取 Excel 文件 {name}（文件可能已损坏或设置了密码）") from None
+
+
+def _grid(name: str, sheet: str, frame: pl.DataFrame) -> Grid:
+    return Grid(name, sheet, frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)}), 1)
+
+
+#: Seconds a .xls may take to parse in the child process.
+XLS_TIMEOUT = 300
+
+
+def _read_xls(path: Path, name: str) -> list[Grid]:
+    """A legacy .xls, parsed in a memory-limited child process (see :mod:`qkaward.inputs.xls_child`)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    unreadable = f"无法读取 Excel 文件 {name}（文件可能已损坏、被加密或设置了密码）"
+    with tempfile.TemporaryDirectory(prefix="qkaward-xls-") as out:
+        env = {**os.environ, "RUST_BACKTRACE": "0"}
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "qkaward.inputs.xls_child", str(path), out],
+                capture_output=True,
+                timeout=XLS_TIMEOUT,
+                env=env,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise InputError(f"{unreadable}：解析超过 {XLS_TIMEOUT} 秒") from None
+        if done.returncode != 0:
+            raise InputError(unreadable)
+        names = json.loads((Path(out) / "sheets.json").read_text(encoding="utf-8"))
+        return [
+            _grid(name, sheet, pl.read_parquet(Path(out) / f"{i}.parquet")) for i, sheet in enumerate(names)
+        ]
 
 
 def decode_text(data: bytes, name: str) -> str:
     """Decode csv bytes: UTF-8 with or without BOM, else GB18030 (a superset of GBK)."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+    unknown = f"无法识别文件 {name} 的编码（支持 UTF-8、带BOM的UTF-8、GBK/GB18030）"
+    try:
+        if data.startswith(codecs.BOM_UTF8):
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16")
+    except UnicodeDecodeError:
+        raise InputError(unknown) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -131,7 +223,7 @@ def decode_text(data: bytes, name: str) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:
-        raise InputError(f"无法识别文件 {name} 的编码（支持 UTF-8、带BOM的UTF-8、GBK/GB18030）") from None
+        raise InputError(unknown) from None
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
@@ -168,16 +260,16 @@ def _read_csv(path: Path, name: str) -> Grid:
             new_columns=[f"c{i}" for i in range(width)],
             truncate_ragged_lines=True,
         )
-    except Exception as exc:
-        raise InputError(f"无法解析 CSV 文件 {name}：{str(exc).splitlines()[0][:200]}") from None
+    except Exception:
+        raise InputError(f"无法解析 CSV 文件 {name}（可能有不成对的引号或混用的分隔符）") from None
     return Grid(name, "", frame.slice(1), 1)
 
 
 def _read_parquet(path: Path, name: str) -> Grid:
     try:
         data = pl.read_parquet(path)
-    except Exception as exc:
-        raise InputError(f"无法读取 Parquet 文件 {name}：{str(exc).splitlines()[0][:200]}") from None
+    except Exception:
+        raise InputError(f"无法读取 Parquet 文件 {name}（文件已损坏或不是 Parquet 格式）") from None
     header = pl.DataFrame([pl.Series(f"c{i}", [c], pl.String) for i, c in enumerate(data.columns)])
     body = data.select([pl.col(c).cast(pl.String).alias(f"c{i}") for i, c in enumerate(data.columns)])
     return Grid(name, "", pl.concat([header, body]), 1)

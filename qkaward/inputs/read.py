@@ -106,6 +106,8 @@ def read_role_file(
         where = f"（最接近的是工作表“{sheet}”）" if sheet else ""
         need = "、".join(cfg.fields[f].aliases[0] for f in missing)
         raise InputError(f"文件 {name} 不是有效的{_role_label(role)}：找不到必需的列 {need}{where}")
+    if rows_read == 0:  # a header and nothing under it: an export that pays nobody deserves a look
+        problems.append(_problem(name, used[0], None, "", "", "文件只有表头，没有数据行", "warning"))
     frame = pl.concat(frames, how="vertical_relaxed")
     problems_frame = (
         pl.concat([p for p in problems if p.height], how="vertical_relaxed")
@@ -244,7 +246,12 @@ def _read_sheet(
     data = data.with_columns([values.clean(pl.col(k), cfg).alias(f"__t_{k}") for k in keys.values()])
     for col, key in keys.items():
         kind = cfg.fields[col.field].kind
-        required = (col.field in spec.required and not col.previous) or kind == CODE_KIND
+        # A bad year cell in a yearly role makes the row unusable (its year is unknown).
+        required = (
+            (col.field in spec.required and not col.previous)
+            or kind == CODE_KIND
+            or (col.field == "year" and spec.yearly)
+        )
         out_key = key
         if kind == CODE_KIND:
             data = check_frame(

@@ -1,0 +1,34 @@
+"""Read a legacy .xls in a child process with a memory limit: ``python -m qkaward.inputs.xls_child SRC OUT``.
+
+calamine's BIFF reader trusts sizes declared inside the file; a damaged 6 KB .xls was seen asking
+for gigabytes, and some damage makes it panic. Neither can be caught in-process, so .xls files are
+parsed here, each sheet written to ``OUT/<i>.parquet`` with ``OUT/sheets.json`` naming them, and the
+parent turns any failure into a clear message.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+from pathlib import Path
+
+#: Address-space limit of the child (bytes): far above any real .xls (≤ 65,536 rows per sheet).
+MEMORY_LIMIT = 4 * 1024**3
+
+
+def main(src: str, out: str) -> int:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    import fastexcel
+
+    reader = fastexcel.read_excel(Path(src).read_bytes())
+    names = list(reader.sheet_names)
+    for i, sheet in enumerate(names):
+        frame = reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string").to_polars()
+        frame.write_parquet(Path(out) / f"{i}.parquet")
+    (Path(out) / "sheets.json").write_text(json.dumps(names, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))
