@@ -15,12 +15,14 @@ import io
 import re
 import tempfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from qkaward.errors import InputError
+from qkaward.inputs.xlsxcells import unusable_cells
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".parquet")
 #: Largest input file accepted, and the zip limits checked before an xlsx is decompressed.
@@ -40,6 +42,8 @@ class Grid:
     sheet: str
     frame: pl.DataFrame
     row_offset: int  # spreadsheet row number of frame row 0
+    #: cells read as empty that are not: (spreadsheet row, column letters, reason) — see xlsxcells
+    bad_cells: tuple[tuple[int, str, str], ...] = ()
 
     def head(self, n: int = HEAD_ROWS) -> list[list[str | None]]:
         """The first ``n`` rows as Python lists (small: for header detection only)."""
@@ -159,10 +163,19 @@ def _read_excel(path: Path, name: str) -> list[Grid]:
         # which calamine sniffs.
         reader = fastexcel.read_excel(path.read_bytes() if path.suffix.lower() == ".xls" else path)
         grids = []
-        for sheet in reader.sheet_names:
+        # Searching the sheet XML decompresses it once more; zlib releases the GIL, so it runs on the
+        # other core while calamine parses.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(unusable_cells, path) if path.suffix.lower() != ".xls" else None
+            loaded_sheets = [
+                (sheet, reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string").to_polars())
+                for sheet in reader.sheet_names
+            ]
+            bad = pending.result() if pending is not None else {}
+        for sheet, frame in loaded_sheets:
             # skip_rows=0 keeps leading empty rows, so frame row i is spreadsheet row i+1.
-            loaded = reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string")
-            grids.append(_grid(name, sheet, loaded.to_polars()))
+            grid = _grid(name, sheet, frame)
+            grids.append(Grid(grid.file, grid.sheet, grid.frame, grid.row_offset, tuple(bad.get(sheet, ()))))
         return grids
     except (KeyboardInterrupt, SystemExit):
         raise

@@ -236,6 +236,23 @@ def _read_sheet(
         )
     ]
     data = raw.filter(~pl.col("__total"))
+    if grid.bad_cells:  # formulas without a result, error values: never a silent empty cell
+        bad = pl.DataFrame(
+            grid.bad_cells, schema={"src_row": pl.Int64, "letter": pl.String, "why": pl.String}, orient="row"
+        )
+        hits = data.select("src_row").join(bad, on="src_row", how="inner")
+        problem_parts.append(
+            hits.select(
+                pl.lit(file).alias("file"),
+                pl.lit(sheet).alias("sheet"),
+                pl.col("src_row").alias("row"),
+                (pl.col("letter") + pl.lit("列")).alias("column"),
+                pl.lit("").alias("value"),
+                (pl.col("why") + pl.lit("，该行未采用")).alias("message"),
+                pl.lit("error").alias("severity"),
+            )
+        )
+        data = data.join(hits.select("src_row").unique(), on="src_row", how="anti")
 
     # Parse every column once into materialised columns __v_<key> (value) and __err_<key> (reason).
     parsed: dict[str, pl.Expr] = {}
