@@ -40,9 +40,10 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 _state = {"verbose": False, "quiet": False}
 
 
-def command(*args, **kwargs) -> Callable:
-    """``app.command`` whose function reports a :class:`QkawardError` as one Chinese line on stderr
-    and exits with its code — never a traceback (unless ``--verbose``, and then without locals)."""
+def command(*args, group: typer.Typer | None = None, **kwargs) -> Callable:
+    """``group.command`` (default: the app) whose function reports a :class:`QkawardError` as one
+    Chinese line on stderr and exits with its code — never a traceback (unless ``--verbose``, and
+    then without locals)."""
 
     def decorate(func: Callable) -> Callable:
         @functools.wraps(func)
@@ -50,18 +51,30 @@ def command(*args, **kwargs) -> Callable:
             try:
                 return func(*a, **kw)
             except QkawardError as exc:
-                _fail(exc.message, int(exc.exit_code))
+                if _state["verbose"]:
+                    err.print(traceback.format_exc(), markup=False)
+                message, code = exc.message, int(exc.exit_code)
+                exc.__context__ = exc.__cause__ = None  # drop the failed work's frames now
+            _release_quietly()
+            err.print(f"错误：{message}", markup=False)
+            raise typer.Exit(code)
 
-        return app.command(*args, **kwargs)(run)
+        return (group or app).command(*args, **kwargs)(run)
 
     return decorate
 
 
-def _fail(message: str, code: int) -> None:
-    if _state["verbose"]:
-        err.print(traceback.format_exc(), markup=False)
-    err.print(f"错误：{message}", markup=False)
-    raise typer.Exit(code)
+def _release_quietly() -> None:
+    """Collect what a failed write left (an xlsx writer's open zip file) without the "Exception
+    ignored in ZipFile.__del__" noise its finaliser prints on a full disk."""
+    import gc
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 # ---- shared options (one definition each, so they mean the same in every command) --------------
@@ -702,23 +715,7 @@ policy_app = typer.Typer(
 app.add_typer(policy_app, name="policy")
 
 
-def policy_command(*args, **kwargs) -> Callable:
-    """Like :func:`command`, for the `policy` sub-commands."""
-
-    def decorate(func: Callable) -> Callable:
-        @functools.wraps(func)
-        def run(*a, **kw):
-            try:
-                return func(*a, **kw)
-            except QkawardError as exc:
-                _fail(exc.message, int(exc.exit_code))
-
-        return policy_app.command(*args, **kwargs)(run)
-
-    return decorate
-
-
-@policy_command("show")
+@command("show", group=policy_app)
 def policy_show(policy: PolicyFile = None, sets: Sets = None) -> None:
     """以树形显示政策的每个参数：数值、单位、条款和说明。
 
@@ -730,7 +727,7 @@ def policy_show(policy: PolicyFile = None, sets: Sets = None) -> None:
     terminal.print_policy(out, load_policy(policy, sets or ()))
 
 
-@policy_command("check")
+@command("check", group=policy_app)
 def policy_check(file: Annotated[Path, typer.Argument(help="要检查的政策配置文件")]) -> None:
     """检查一个政策配置文件：未知的键、错误的类型、负数金额、缺少条款都会报错（退出码 2）。
 
@@ -762,6 +759,9 @@ _mount_subcommands()
 
 def main() -> None:
     """Entry point of the ``qkaward`` console script and ``python -m qkaward``."""
+    # A finaliser's error (an xlsx writer's zip file closed on a full disk) is not the user's business:
+    # the command has already said what failed, in one line.
+    sys.unraisablehook = lambda unraisable: _state["verbose"] and sys.__unraisablehook__(unraisable)
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `qkaward … | head` ends quietly
     try:

@@ -13,6 +13,7 @@ file) are applied before validation, so they are checked like the file itself.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -544,6 +545,8 @@ def _convert(value: Any, unit: str, kind: Kind, path: str) -> Any:
             raise ConfigError(f"政策参数“{path}”应为 true 或 false，实际为“{value}”")
         return value
     if name == "strs":
+        if isinstance(value, str):  # "E、F、K" or "E,F,K", as `policy show` prints a list
+            value = [v.strip() for v in re.split(r"[、,，]", value) if v.strip()]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"政策参数“{path}”应为文字列表")
         return tuple(value)

@@ -1055,7 +1055,9 @@ def _new_workbook(path: Path) -> Workbook:
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
-            "constant_memory": True,  # rows are written in order; big lists stay out of memory
+            # Built in memory, not in xlsxwriter's temp files: a failed or killed write must leave no
+            # fragments of the report (names, amounts) behind in $TMPDIR.
+            "in_memory": True,
         },
     )
 
