@@ -211,6 +211,8 @@ def _read_xls(path: Path, name: str) -> list[Grid]:
             )
         except subprocess.TimeoutExpired:
             raise InputError(f"{unreadable}：解析超过 {XLS_TIMEOUT} 秒") from None
+        except (OSError, MemoryError):
+            raise InputError(f"无法读取 Excel 文件 {name}：系统资源不足，无法启动解析进程") from None
         if done.returncode != 0:
             raise InputError(unreadable)
         names = json.loads((Path(out) / "sheets.json").read_text(encoding="utf-8"))
