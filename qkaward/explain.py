@@ -186,7 +186,8 @@ def _scale_steps(
     result: RunResult, inputs: schema.Inputs, policy: Policy, code: str, year: int
 ) -> list[Step]:
     se = policy.scale_entry
-    st = entry_status(result.frame, policy, year, inputs.stats_years).filter(pl.col("credit_code") == code)
+    mine = result.frame.filter(pl.col("credit_code") == code)  # filter first: one enterprise's rows
+    st = entry_status(mine, policy, year, inputs.stats_years)
     line = _award(result, code, "scale_entry")
     if st.is_empty():
         return [Step("scale_entry", se.label, se.clause, (), "不奖励", f"{year}年统计数据中没有该企业")]

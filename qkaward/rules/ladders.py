@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from qkaward.frame import ENGINE
 from qkaward.policy import Policy, Tier
 from qkaward.rules._common import at_least_times, award_lines, money, money_expr, ratio_text
 
@@ -28,9 +29,9 @@ def revenue_threshold(tier: Tier) -> pl.Expr:
 def ladder_flags(frame: pl.DataFrame, policy: Policy) -> pl.DataFrame:
     """Add, per tier id k: ``rev_k``, ``fis_k``, ``holds_k`` (this year), ``due_k`` (the year its
     first-reach award fell due, over the whole history), ``award_year_k`` (the year it is awarded
-    after 就高不重复) and ``tier`` (the highest tier held this year)."""
+    after 就高不重复) and ``tier`` (the highest tier held this year). One lazy plan, collected once."""
     lad = policy.ladder
-    f = frame.with_columns(
+    f = frame.lazy().with_columns(
         *[
             (pl.col("revenue_yuan") >= revenue_threshold(t)).fill_null(False).alias(f"rev_{t.id}")
             for t in lad.tiers
@@ -73,7 +74,7 @@ def ladder_flags(frame: pl.DataFrame, policy: Policy) -> pl.DataFrame:
     tier_expr = pl.lit(None, dtype=pl.String)
     for t in reversed(lad.tiers):
         tier_expr = pl.when(pl.col(f"holds_{t.id}")).then(pl.lit(t.id)).otherwise(tier_expr)
-    return f.with_columns(tier_expr.alias("tier"))
+    return f.with_columns(tier_expr.alias("tier")).collect(engine=ENGINE)
 
 
 def first_reach(flags: pl.DataFrame, policy: Policy, year: int, paid: pl.DataFrame) -> pl.DataFrame:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import polars as pl
 
 from qkaward import schema
-from qkaward.frame import conform
+from qkaward.frame import ENGINE, conform, conform_exprs
 from qkaward.policy import Policy
 from qkaward.rules._common import at_least_times, event_rows, lit_list
 from qkaward.rules.ladders import revenue_threshold
+
+#: pool_flags works on an eager or a lazy frame and returns the same kind.
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
 CLASSIFY: dict[str, pl.DataType] = {
     "credit_code": pl.String(),
@@ -37,7 +42,7 @@ def _valuation_at_least(min_usd: int, policy: Policy) -> pl.Expr:
     return usd.fill_null(False) | cny.fill_null(False)
 
 
-def pool_flags(rows: pl.DataFrame, policy: Policy, year: int) -> pl.DataFrame:
+def pool_flags(rows: FrameT, policy: Policy, year: int) -> FrameT:
     """Add one boolean column per pool id (``pool:<id>``) to the rows of ``year``."""
     po = policy.pools
     fa = pl.col("four_above").fill_null(False)
@@ -79,26 +84,49 @@ def pool_flags(rows: pl.DataFrame, policy: Policy, year: int) -> pl.DataFrame:
     return rows.with_columns([e.fill_null(False).alias(f"pool:{k}") for k, e in cols.items()])
 
 
+#: Joins the pool ids in :func:`pool_list`; pool ids are policy identifiers and never contain it.
+_SEP = "\x1f"  # not-policy: ASCII unit separator
+
+
+def pool_list(ids: list[str]) -> pl.Expr:
+    """The ids whose ``pool:<id>`` column is true, in order, as a list (joined text split once: far
+    faster than building a list of nulls and dropping them)."""
+    assert not any(_SEP in i for i in ids)
+    flags = [pl.col(f"pool:{i}") for i in ids]
+    if not flags:
+        return pl.lit([], dtype=pl.List(pl.String))
+    text = pl.concat_str(
+        [pl.when(f).then(pl.lit(i + _SEP)) for f, i in zip(flags, ids, strict=True)], ignore_nulls=True
+    )
+    return (
+        pl.when(pl.any_horizontal(flags))
+        .then(text.str.strip_suffix(_SEP).str.split(_SEP))
+        .otherwise(pl.lit([], dtype=pl.List(pl.String)))
+    )
+
+
 def classify(flags: pl.DataFrame, inputs: schema.Inputs, policy: Policy, year: int) -> pl.DataFrame:
     """One row per enterprise for ``year`` (frame rows plus master-data-only enterprises), with pools.
 
     The CLASSIFY columns come first; every frame column and one boolean ``pool:<id>`` per pool follow.
     """
-    rows = flags.filter(pl.col("year") == year)
-    master = conform(inputs.enterprises, schema.ENTERPRISES).unique("credit_code", keep="first")
+    rows = flags.lazy().filter(pl.col("year") == year)
+    have = flags.columns
+    master = conform(inputs.enterprises, schema.ENTERPRISES).lazy().unique("credit_code", keep="first")
     only = master.join(rows.select("credit_code"), on="credit_code", how="anti").with_columns(
         pl.lit(year, dtype=pl.Int32).alias("year")
     )
     rows = pl.concat(
-        [rows, only.select(c for c in only.columns if c in rows.columns)], how="diagonal_relaxed"
+        [rows, only.select(c for c in [*schema.ENTERPRISES, "year"] if c in have)], how="diagonal_relaxed"
     )
-    rows = rows.join(listed_by(inputs.events, policy, year), on="credit_code", how="left")
+    rows = rows.join(listed_by(inputs.events, policy, year).lazy(), on="credit_code", how="left")
     rows = pool_flags(rows, policy, year)
-    ids = [c.removeprefix("pool:") for c in rows.columns if c.startswith("pool:")]
-    pools = pl.concat_list([pl.when(pl.col(f"pool:{i}")).then(pl.lit(i)) for i in ids]).list.drop_nulls()
-    out = rows.with_columns(pools.alias("pools"))
-    rest = [c for c in out.columns if c not in CLASSIFY]
-    return conform(out, CLASSIFY).hstack(out.select(rest)).sort("credit_code")
+    names = rows.collect_schema().names()
+    ids = [c.removeprefix("pool:") for c in names if c.startswith("pool:")]
+    out = rows.with_columns(pool_list(ids).alias("pools"))
+    rest = [c for c in [*names, "pools"] if c not in CLASSIFY]
+    out = out.select(*conform_exprs(CLASSIFY, [*names, "pools"]), *rest).sort("credit_code")
+    return out.collect(engine=ENGINE)
 
 
 def classify_public(full: pl.DataFrame) -> pl.DataFrame:
