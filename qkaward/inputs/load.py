@@ -30,6 +30,8 @@ def dedupe(frame: pl.DataFrame, role: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Resolve rows sharing the role's key: exact repeats keep the first row (the others are
     ``skipped``); rows that disagree are all left out (``error``), since no one can tell which is right."""
     key = list(ROLE_KEYS[role])
+    if not frame.select(pl.struct(key).is_duplicated().any()).item():  # the usual case: one hash pass
+        return frame, empty(PROBLEM)
     values = [c for c in frame.columns if c not in key and c not in _PROVENANCE and c != "name"]
     frame = frame.with_row_index("__i")
     grouped = frame.with_columns(
@@ -144,9 +146,12 @@ def load_inputs(
 def unit_jumps(frame: pl.DataFrame, column: str, label: str, ratio: int) -> pl.DataFrame:
     """Warnings for figures that jump or fall by ``ratio``× or more from the enterprise's previous year."""
     real = frame.filter(~pl.col("from_prev_column") & pl.col(column).is_not_null() & (pl.col(column) > 0))
-    prev = pl.col(column).shift(1).over("credit_code", order_by="year")
-    prev_year = pl.col("year").shift(1).over("credit_code", order_by="year")
-    flagged = real.with_columns(prev.alias("__prev"), prev_year.alias("__py")).filter(
+    # Sorted once by enterprise and year, the previous row is the previous year when code and year fit.
+    real = real.sort("credit_code", "year")
+    same = pl.col("credit_code").shift(1) == pl.col("credit_code")
+    flagged = real.with_columns(
+        pl.col(column).shift(1).alias("__prev"), pl.when(same).then(pl.col("year").shift(1)).alias("__py")
+    ).filter(
         (pl.col("__py") == pl.col("year") - 1)
         & ((pl.col(column) >= pl.col("__prev") * ratio) | (pl.col(column) * ratio <= pl.col("__prev")))
     )

@@ -285,7 +285,8 @@ def _read_sheet(
         errors[key] = (col, required)
         if required:
             required_errors.append(pl.col(f"__err_{key}").is_not_null())
-    data = data.with_columns(stage)
+    # Lazy, so that sub-expressions shared by a value and its error are computed once (CSE).
+    data = data.lazy().with_columns(stage).collect()
     year_expr = parsed.get("year", pl.lit(None, pl.Int32))
     if default_year is not None:
         year_expr = pl.coalesce(year_expr, pl.lit(default_year, pl.Int32))
