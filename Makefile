@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint clean sample bench pdf
+.PHONY: run test lint clean sample bench bench-smoke pdf
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -33,6 +33,15 @@ sample: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
+
+# Performance against the calamine floor and a pandas/openpyxl reference (issue [5/6]); pandas is a
+# benchmark-only dependency. BENCH_ARGS e.g. --sizes 10000,100000
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet pandas
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
+bench-smoke: $(STAMP)
+	$(BIN)/python benchmarks/bench.py --smoke
 
 # The sample report as PDF (needs LibreOffice: apt-get install libreoffice-calc fonts-noto-cjk), to look at.
 pdf: $(STAMP)

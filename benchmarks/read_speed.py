@@ -24,8 +24,8 @@ import fastexcel
 import xlsxwriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from qkaward.inputs.creditcode import check_char, org_check_char  # noqa: E402
-from qkaward.inputs.read import read_role_file  # noqa: E402
+from qkaward.inputs.creditcode import check_char, org_check_char
+from qkaward.inputs.read import read_role_file
 
 CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
@@ -42,8 +42,22 @@ def write_export(path: Path, rows: int, seed: int = 1) -> None:
     ws = wb.add_worksheet("表1")
     ws.write_string(0, 0, "2020年规模以上企业主要经济指标")
     ws.write_string(1, 0, "单位：千元")
-    top = ["统一社会信用代码", "单位详细名称", "行业代码", "街道", "营业收入(千元)", "", "从业人员", "资产总计",
-           "负债合计", "利润总额", "应交增值税", "应付职工薪酬", "所属区划", "备注"]
+    top = [
+        "统一社会信用代码",
+        "单位详细名称",
+        "行业代码",
+        "街道",
+        "营业收入(千元)",
+        "",
+        "从业人员",
+        "资产总计",
+        "负债合计",
+        "利润总额",
+        "应交增值税",
+        "应付职工薪酬",
+        "所属区划",
+        "备注",
+    ]
     for j, t in enumerate(top):
         ws.write_string(2, j, t)
     ws.write_string(3, 4, "本年")
@@ -79,7 +93,9 @@ def median_time(fn, repeat: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()

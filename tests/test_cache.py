@@ -69,3 +69,25 @@ def test_an_unreadable_file_is_still_an_error(tmp_path: Path) -> None:
     bad.write_text("no")
     with pytest.raises(InputError):
         load_inputs(build_spec(None, {"stats": [bad]}))
+
+
+def test_the_cache_key_is_the_same_in_another_process(tmp_path: Path) -> None:
+    """Python salts the hash of str per process; the key must not depend on it (a set's print order)."""
+    import subprocess
+    import sys
+
+    code = (
+        "from qkaward.inputs.cache import hash_config; from qkaward.inputs.columns import load_columns; "
+        "print(hash_config(load_columns()))"
+    )
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(keys) == 1

@@ -42,7 +42,16 @@ def entry_key(sha256: str, role: str, label: str, cfg: ColumnConfig) -> str:
 
 
 def hash_config(cfg: ColumnConfig) -> str:
-    return hashlib.sha256(repr(cfg).encode("utf-8")).hexdigest()
+    """A hash of the column configuration that is the same in every process (sets sorted: the
+    printed order of a frozenset changes with Python's per-process hash seed)."""
+
+    def plain(value: object) -> object:
+        if isinstance(value, (set, frozenset)):
+            return sorted(value)
+        return str(value)
+
+    text = json.dumps(asdict(cfg), sort_keys=True, ensure_ascii=False, default=plain)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def load(directory: Path, key: str) -> RoleRead | None:

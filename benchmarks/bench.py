@@ -1,0 +1,436 @@
+"""The performance benchmark of issue 6: qkaward against the Excel floor and an analyst's pandas script.
+
+    make bench                                            # 10,000 / 100,000 / 1,000,000 enterprises
+    python benchmarks/bench.py --sizes 10000,100000 [--repeat 3] [--seed 2019]
+    python benchmarks/bench.py --smoke                    # CI: 2,000 enterprises, one run, no reference
+
+For each size the inputs are generated once by ``qkaward sample DIR --size N --seed S`` (statistics exports
+for 2018–2020 and the tax export as xlsx, the same data as Parquet in ``DIR/parquet``) and kept in
+``benchmarks/data/size-N-seed-S/`` (gitignored) for later invocations. Then, in the same invocation:
+
+  (a) ``qkaward awards --year Y --format json -w DIR --no-cache`` — end to end on the xlsx inputs;
+  (b) the floor: fastexcel/calamine loading every sheet of the same xlsx files as text into Polars, nothing
+      else (``benchmarks/read_speed.py``'s ``floor``);
+  (c) ``benchmarks/reference.py``: the ladder rules written as analysts write them (pandas + openpyxl,
+      a loop over rows);
+  (d) ``qkaward awards`` on the Parquet workspace ``DIR/parquet``;
+  (e) (a) again on unchanged inputs with the parsed-input cache, warmed once beforehand (not timed).
+
+Every measurement is a **subprocess** of a fresh interpreter, timed from spawn to exit, so interpreter
+start-up and imports are paid by each alike (qkaward's CLI, the floor and the reference all import Polars or
+pandas), and so the peak RSS of each is its own: ``os.wait4`` returns the child's ``ru_maxrss``. The
+repeats are interleaved (a, b, c, d, e, a, b, …) so that a change of machine load falls on every
+measurement alike. Reported: the median wall time of the repeats, the largest peak RSS, and the ratios
+(a)/(b), (c)/(a), (a)/(e) against the targets of issue 6. The table is printed and written as JSON to
+``benchmarks/results/bench-<size>.json`` with the machine's load average before and after.
+
+The reference is slow (about 13 s at 10,000 and minutes at 100,000), so it runs ``--reference-repeat``
+times (default 1) and not at all above ``--skip-reference-above`` (default 100,000). Its first-reach lines
+are compared with (a)'s output as sets of (credit_code, award); at the smallest size the comparison is also
+made with every ladder threshold divided by 100 (``reference.py --check``), where hundreds of lines exist.
+
+If ``qkaward awards --help`` does not offer ``--no-cache``, (a) runs without it and (e) is a plain rerun;
+the output says so. The cache is put in a fresh folder under ``benchmarks/data/`` (``QKAWARD_CACHE_DIR``)
+that is removed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BIN = Path(sys.executable).parent
+QKAWARD = str(BIN / "qkaward")
+YEAR = 2020
+SMOKE_SIZE = 2_000
+#: Divisor of the ladder thresholds for the non-vacuous agreement check at the smallest size.
+SCALE = 100
+#: Targets of issue 6 ("Must reach").
+TARGET_A_OVER_B = 1.5
+TARGET_C_OVER_A = 10.0
+TARGET_A_OVER_E = 5.0
+TARGET_RSS_BYTES = 4 * 1024**3
+#: Sizes at which each target is judged (issue 6); at other sizes the ratio is only reported.
+A_OVER_B_AT = (100_000, 1_000_000)
+C_OVER_A_AT = (100_000,)
+RSS_AT = (1_000_000,)
+LABELS = {
+    "a": "(a) qkaward awards, xlsx, --no-cache",
+    "b": "(b) floor: calamine → polars, text",
+    "c": "(c) reference: pandas + openpyxl",
+    "d": "(d) qkaward awards, parquet",
+    "e": "(e) qkaward awards, xlsx, cached",
+}
+
+
+# ----------------------------------------------------------------------------------------- floor (child mode)
+def floor(directory: Path) -> int:
+    """Load every sheet of every xlsx file in ``directory`` as text, nothing else; the number of rows."""
+    import fastexcel
+
+    rows = 0
+    for path in sorted(directory.glob("*.xlsx")):
+        reader = fastexcel.read_excel(path)
+        for sheet in reader.sheet_names:
+            rows += reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string").to_polars().height
+    return rows
+
+
+# ----------------------------------------------------------------------------------------- measuring
+@dataclass
+class Run:
+    """One timed subprocess."""
+
+    seconds: float
+    max_rss_bytes: int
+
+
+@dataclass
+class Series:
+    """The repeats of one measurement."""
+
+    key: str
+    cmd: list[str]
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(r.seconds for r in self.runs) if self.runs else None
+
+    @property
+    def peak_rss(self) -> int | None:
+        return max(r.max_rss_bytes for r in self.runs) if self.runs else None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "label": LABELS[self.key],
+            "cmd": [os.path.relpath(c, ROOT) if c.startswith(str(ROOT)) else c for c in self.cmd],
+            "seconds": [round(r.seconds, 3) for r in self.runs],
+            "median_s": None if self.median is None else round(self.median, 3),
+            "peak_rss_mb": None if self.peak_rss is None else round(self.peak_rss / 1024**2, 1),
+        }
+
+
+def measure(cmd: Sequence[str], env: dict[str, str], log: Path) -> Run:
+    """Run ``cmd`` to completion; wall time from spawn to exit and the child's peak RSS (``ru_maxrss``)."""
+    with log.open("wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
+        raise RuntimeError(f"exit {proc.returncode}: {' '.join(cmd)}\n{tail}")
+    return Run(seconds, usage.ru_maxrss * 1024)  # Linux: kilobytes
+
+
+def load() -> dict[str, Any]:
+    """The machine's load: /proc/loadavg and `uptime`."""
+    up = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+    return {"loadavg": os.getloadavg(), "uptime": up}
+
+
+# ----------------------------------------------------------------------------------------- data
+def ensure_data(data_dir: Path, size: int, seed: int) -> Path:
+    """The generated workspace for (size, seed), generating it on first use (atomically, by rename)."""
+    target = data_dir / f"size-{size}-seed-{seed}"
+    if (target / ".complete").exists():
+        return target
+    tmp = data_dir / f"size-{size}-seed-{seed}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(target, ignore_errors=True)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    print(f"generating {size} enterprises (seed {seed}) into {target} …", flush=True)
+    start = time.perf_counter()
+    subprocess.run(
+        [QKAWARD, "sample", str(tmp), "--size", str(size), "--seed", str(seed)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    tmp.rename(target)
+    (target / ".complete").write_text(f"generated in {time.perf_counter() - start:.1f} s\n", encoding="utf-8")
+    return target
+
+
+def cache_flag_available() -> bool:
+    """Whether this qkaward's ``awards`` has ``--no-cache``."""
+    out = subprocess.run([QKAWARD, "awards", "--help"], capture_output=True, text=True, check=False).stdout
+    return "--no-cache" in out
+
+
+# ----------------------------------------------------------------------------------------- one size
+def ladder_pairs(path: Path) -> tuple[set[tuple[str, str]], int]:
+    """(credit_code, award) of the first-reach lines in a JSON output, and the number of award lines."""
+    items = json.loads(path.read_text(encoding="utf-8"))["items"]
+    pairs = {
+        (i["credit_code"], i["award"]) for i in items if str(i["award"]).startswith("ladder.first_reach.")
+    }
+    return pairs, len(items)
+
+
+def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str, Any]:
+    """All measurements for one size; the result document."""
+    data = ensure_data(args.data_dir, size, args.seed)
+    repeat = args.repeat if args.repeat is not None else (1 if size >= 1_000_000 else 3)
+    run_reference = not args.smoke and size <= args.skip_reference_above
+    ref_repeat = min(repeat, args.reference_repeat)
+    notes: list[str] = []
+    warmed: set[str] = set()
+    work = Path(tempfile.mkdtemp(prefix=f"bench-{size}-", dir=args.data_dir))
+    env = dict(os.environ)
+    env["QKAWARD_CACHE_DIR"] = str(work / "cache")
+    py = sys.executable
+    out = {k: work / f"{k}.json" for k in "acde"}
+
+    def awards(workspace: Path, dest: Path, no_cache: bool) -> list[str]:
+        cmd = [
+            QKAWARD,
+            "awards",
+            "--year",
+            str(args.year),
+            "--format",
+            "json",
+            "-w",
+            str(workspace),
+            "-o",
+            str(dest),
+        ]
+        return cmd + (["--no-cache"] if no_cache and has_cache else [])
+
+    series = {
+        "a": Series("a", awards(data, out["a"], True)),
+        "b": Series("b", [py, str(HERE / "bench.py"), "--floor", str(data)]),
+        "c": Series(
+            "c", [py, str(HERE / "reference.py"), str(data), "--year", str(args.year), "-o", str(out["c"])]
+        ),
+        "d": Series("d", awards(data / "parquet", out["d"], True)),
+        "e": Series("e", awards(data, out["e"], False)),
+    }
+    if not has_cache:
+        notes.append(
+            "qkaward awards has no --no-cache: (a) ran without it and (e) is a plain rerun, no cache"
+        )
+    if not run_reference:
+        notes.append(
+            f"reference (c) skipped (smoke, or size > --skip-reference-above {args.skip_reference_above})"
+        )
+    before = load()
+    git_before = _git()
+    try:
+        if has_cache:  # warm the cache once, untimed
+            measure(series["e"].cmd, env, work / "warm.log")
+            warmed = _entries(work / "cache")
+            if not warmed:
+                notes.append("after warming, QKAWARD_CACHE_DIR is empty: the cache is not used")
+        for r in range(repeat):
+            for key, s in series.items():
+                if key == "c" and (not run_reference or r >= ref_repeat):
+                    continue
+                s.runs.append(measure(s.cmd, env, work / f"{key}-{r}.log"))
+                print(f"  {size:>9,} {LABELS[key]:<40} run {r + 1}: {s.runs[-1].seconds:8.2f} s", flush=True)
+        after = load()
+        if has_cache and warmed and (grown := _entries(work / "cache") - warmed):
+            notes.append(
+                f"the cache MISSED on the reruns: (e) wrote {len(grown)} new entries after the warm-up "
+                "(an unstable cache key?), so (e) measured a re-parse"
+            )
+        if _git() != git_before:
+            notes.append(f"qkaward's code changed during the measurements ({git_before} → {_git()})")
+        agreement: dict[str, Any] = {}
+        a_pairs, a_lines = ladder_pairs(out["a"])
+        agreement["qkaward_award_lines"] = a_lines
+        agreement["qkaward_first_reach_lines"] = len(a_pairs)
+        for key in "de":
+            pairs, lines = ladder_pairs(out[key])
+            agreement[f"{key}_same_first_reach_as_a"] = pairs == a_pairs
+            agreement[f"{key}_same_line_count_as_a"] = lines == a_lines
+        if run_reference:
+            ref_pairs = {
+                (i["credit_code"], i["award"]) for i in json.loads(out["c"].read_text("utf-8"))["items"]
+            }
+            agreement["reference_first_reach_lines"] = len(ref_pairs)
+            agreement["reference_agrees"] = ref_pairs == a_pairs
+            if not a_pairs:
+                notes.append(
+                    "no enterprise reaches a ladder tier at this size: the agreement above is vacuous"
+                )
+        if args.check_scaled and run_reference:
+            sys.path.insert(0, str(HERE))
+            import reference
+
+            from qkaward.policy import load_policy
+
+            scaled = reference.scaled_overrides(SCALE)
+            agreement[f"scaled_thresholds_div_{SCALE}"] = reference.compare(
+                reference.first_reach_lines(data, args.year, load_policy(overrides=scaled)),
+                reference.run_qkaward(data, args.year, scaled),
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    def ratio(x: str, y: str) -> float | None:
+        mx, my = series[x].median, series[y].median
+        return None if mx is None or my is None or my == 0 else round(mx / my, 2)
+
+    rss = [s.peak_rss for k, s in series.items() if k in "ade" and s.peak_rss is not None]
+    peak = max(rss) if rss else None
+    ratios = {"a/b": ratio("a", "b"), "c/a": ratio("c", "a"), "a/e": ratio("a", "e")}
+    judged = not args.smoke  # the smoke run only shows that the benchmark works
+    targets = {
+        "a/b <= 1.5": _judge(ratios["a/b"], lambda v: v <= TARGET_A_OVER_B, judged and size in A_OVER_B_AT),
+        "c/a >= 10": _judge(ratios["c/a"], lambda v: v >= TARGET_C_OVER_A, judged and size in C_OVER_A_AT),
+        "a/e >= 5": _judge(ratios["a/e"], lambda v: v >= TARGET_A_OVER_E, judged),
+        "peak RSS <= 4 GB": _judge(peak, lambda v: v <= TARGET_RSS_BYTES, judged and size in RSS_AT),
+    }
+    return {
+        "schema": "qkaward.bench/1",
+        "size": size,
+        "seed": args.seed,
+        "year": args.year,
+        "repeat": repeat,
+        "reference_repeat": ref_repeat if run_reference else 0,
+        "data": os.path.relpath(data, ROOT),
+        "cache_option": has_cache,
+        "measurements": {k: s.as_json() for k, s in series.items()},
+        "ratios": ratios,
+        "qkaward_peak_rss_mb": None if peak is None else round(peak / 1024**2, 1),
+        "targets": targets,
+        "agreement": agreement,
+        "notes": notes,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_before": before,
+            "load_after": after,
+            "versions": _versions(),
+            "git": git_before,
+        },
+    }
+
+
+def _entries(cache: Path) -> set[str]:
+    """The entry names in a cache folder (empty when there is none)."""
+    return {p.name for p in cache.iterdir() if not p.name.startswith(".")} if cache.is_dir() else set()
+
+
+def _judge(value: float | None, ok: Any, applies: bool) -> str:
+    """'pass' / 'FAIL' where the issue sets the target at this size, else 'info'; 'n/a' without a value."""
+    if value is None:
+        return "n/a"
+    if not applies:
+        return "info (" + ("met" if ok(value) else "not met") + ")"
+    return "pass" if ok(value) else "FAIL"
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for pkg in ("qkaward", "polars", "fastexcel", "pandas", "openpyxl"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "-"
+    return out
+
+
+def _git() -> str:
+    """HEAD, plus a hash of qkaward's source as it is on disk (uncommitted edits included)."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "qkaward").rglob("*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return f"{head.stdout.strip()} src:{digest.hexdigest()[:10]}"
+
+
+# ----------------------------------------------------------------------------------------- report
+def table(result: dict[str, Any]) -> str:
+    """The printed table for one size."""
+    m = result["measurements"]
+    lines = [
+        f"size {result['size']:,} enterprises × 2018–2020, seed {result['seed']}, year {result['year']}, "
+        f"repeat {result['repeat']} (reference {result['reference_repeat']})",
+        f"load before: {result['machine']['load_before']['uptime']}",
+        f"load after:  {result['machine']['load_after']['uptime']}",
+        f"{'measurement':<42}{'median s':>10}{'runs':>24}{'peak RSS MB':>13}",
+    ]
+    for s in m.values():
+        med = "-" if s["median_s"] is None else f"{s['median_s']:.2f}"
+        runs = " ".join(f"{v:.2f}" for v in s["seconds"]) or "skipped"
+        rss = "-" if s["peak_rss_mb"] is None else f"{s['peak_rss_mb']:.0f}"
+        lines.append(f"{s['label']:<42}{med:>10}{runs:>24}{rss:>13}")
+    r, t = result["ratios"], result["targets"]
+    lines.append(
+        f"(a)/(b) = {r['a/b']}  [{t['a/b <= 1.5']}]   (c)/(a) = {r['c/a']}  [{t['c/a >= 10']}]   "
+        f"(a)/(e) = {r['a/e']}  [{t['a/e >= 5']}]   peak RSS {result['qkaward_peak_rss_mb']} MB "
+        f"[{t['peak RSS <= 4 GB']}]"
+    )
+    lines.append("agreement: " + json.dumps(result["agreement"], ensure_ascii=False))
+    lines += [f"note: {n}" for n in result["notes"]]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated enterprise counts")
+    parser.add_argument("--repeat", type=int, default=None, help="runs per measurement (default 3; 1 at ≥1M)")
+    parser.add_argument(
+        "--reference-repeat", type=int, default=1, help="runs of the slow reference (default 1)"
+    )
+    parser.add_argument("--skip-reference-above", type=int, default=100_000, metavar="N")
+    parser.add_argument("--seed", type=int, default=2019)
+    parser.add_argument("--year", type=int, default=YEAR)
+    parser.add_argument("--data-dir", type=Path, default=HERE / "data")
+    parser.add_argument("--results-dir", type=Path, default=HERE / "results")
+    parser.add_argument(
+        "--no-check-scaled",
+        dest="check_scaled",
+        action="store_false",
+        help="skip the agreement check with thresholds ÷ 100 at the smallest size",
+    )
+    parser.add_argument("--smoke", action="store_true", help="2,000 enterprises, one run, no reference (CI)")
+    parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)  # child mode for (b)
+    args = parser.parse_args(argv)
+    if args.floor is not None:
+        floor(args.floor)
+        return 0
+    if args.smoke:
+        sizes = [SMOKE_SIZE]
+        args.repeat = 1
+        args.results_dir = args.data_dir / "results-smoke"
+    else:
+        sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
+    has_cache = cache_flag_available()
+    args.results_dir.mkdir(parents=True, exist_ok=True)
+    for i, size in enumerate(sizes):
+        args.check_scaled = args.check_scaled and i == 0
+        result = bench_size(size, args, has_cache)
+        path = args.results_dir / f"bench-{size}.json"
+        path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(table(result), flush=True)
+        print(f"→ {os.path.relpath(path, ROOT)}\n", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
