@@ -13,11 +13,11 @@ import polars as pl
 from qkaward import schema
 from qkaward.frame import conform
 from qkaward.policy import Policy
+from qkaward.privacy import mask_id_expr
 from qkaward.rules import RunResult
 from qkaward.rules._common import event_rows, money, ratio_text
 from qkaward.rules.growth import entry_status, scale_categories
 from qkaward.rules.incubators import LEVEL_LABELS
-from qkaward.rules.talent import mask_id
 
 STATUS_LABELS = {"confirmed": "奖励", "needs_review": "奖励（需人工核实）"}
 
@@ -276,7 +276,7 @@ def _other_inputs(
         (pl.col("credit_code") == code) & (pl.col("year") == year)
     )
     if tal.height:
-        masked = tal.with_columns(mask_id(pl.col("id_number")).alias("masked"))
+        masked = tal.with_columns(mask_id_expr(pl.col("id_number")).alias("masked"))
         awarded = set(lines.filter(pl.col("award") == "talent.project").get_column("subject").to_list())
         for r in masked.iter_rows(named=True):
             if r["masked"] in awarded:

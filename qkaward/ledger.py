@@ -46,6 +46,7 @@ import filelock
 import polars as pl
 
 from qkaward.errors import ConfigError, InputError, LockError, UsageError, WriteError
+from qkaward.privacy import mask_id
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -320,7 +321,7 @@ def mask_subject(subject: str | None) -> str:
         return ""
     text = subject.strip()
     if _ID_NUMBER.match(text):
-        return text[:4] + "*" * (len(text) - 8) + text[-4:]
+        return mask_id(text)
     return subject
 
 

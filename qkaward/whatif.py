@@ -18,8 +18,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from qkaward.privacy import mask_id_expr
 from qkaward.render.text import wan
-from qkaward.render.workbook import DEFAULT_TITLE, NO_DEPARTMENT, Col, mask_id, write_sheets
+from qkaward.render.workbook import DEFAULT_TITLE, NO_DEPARTMENT, Col, write_sheets
 from qkaward.schema import AWARD_LINE
 
 _KEYS = ("credit_code", "award", "subject")
@@ -133,7 +134,7 @@ def compare(base: AwardsLike, variant: AwardsLike) -> WhatIf:
         .drop("_new", "_gone")
         .with_columns(
             pl.when(pl.col("award").str.starts_with("talent."))
-            .then(pl.col("subject").map_elements(mask_id, return_dtype=pl.String))
+            .then(mask_id_expr(pl.col("subject")))
             .otherwise(pl.col("subject"))
             .alias("subject")
         )

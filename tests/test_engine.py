@@ -19,9 +19,9 @@ from qkaward.errors import UsageError
 from qkaward.explain import Trace, explain
 from qkaward.frame import build_frame
 from qkaward.policy import load_policy
+from qkaward.privacy import mask_id_expr as mask_id
 from qkaward.rules import run
 from qkaward.rules._common import money, money_expr
-from qkaward.rules.talent import mask_id
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = load_policy()

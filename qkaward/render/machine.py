@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-#: Above this many items + problems, JSON is written compact.
+#: Up to this many items + problems, JSON is indented for people; above it, written compact.
 INDENT_LIMIT = 2000
 #: Leading characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -32,22 +32,35 @@ def rows(frame: pl.DataFrame | Sequence[Mapping[str, Any]]) -> list[dict[str, An
     return [{k: _plain(v) for k, v in r.items()} for r in items]
 
 
+def _json_array(items: pl.DataFrame | Sequence[Mapping[str, Any]]) -> str:
+    """A JSON array of objects: a frame is written by Polars itself (no Python loop over its rows)."""
+    if isinstance(items, pl.DataFrame):
+        return items.write_json()
+    return json.dumps(rows(items), ensure_ascii=False)
+
+
 def envelope(
     command: str, *, year: int | None, policy: str | None, items: Any, problems: pl.DataFrame, **extra: Any
 ) -> str:
-    """The JSON document: ``{"schema": "qkaward.<command>/1", "year", "policy", "items", "problems"}``."""
-    doc = {
-        "schema": f"qkaward.{command}/1",
-        "year": year,
-        "policy": policy,
-        "items": rows(items) if isinstance(items, (pl.DataFrame, list)) else items,
-        "problems": rows(problems.select("file", "sheet", "row", "column", "value", "message", "severity")),
-    }
-    doc.update({k: v for k, v in extra.items()})
-    # Indented for people when small; compact (the C encoder) when large — indent=2 makes Python use
-    # its pure-Python encoder, which took seconds on a city-sized award run.
-    size = len(doc["problems"]) + (len(doc["items"]) if isinstance(doc["items"], list) else 0)
-    return json.dumps(doc, ensure_ascii=False, indent=2 if size <= INDENT_LIMIT else None) + "\n"
+    """The JSON document: ``{"schema": "qkaward.<command>/1", "year", "policy", "items", "problems", …}``.
+
+    The frames are serialised by Polars and spliced into the envelope, so a city-sized run (100k+
+    problems) costs milliseconds; a small document is then re-indented for people to read."""
+    head = {"schema": f"qkaward.{command}/1", "year": year, "policy": policy}
+    parts = [f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in head.items()]
+    parts.append(
+        f'"items": {_json_array(items) if isinstance(items, (pl.DataFrame, list)) else json.dumps(items)}'
+    )
+    columns = ("file", "sheet", "row", "column", "value", "message", "severity")
+    parts.append(f'"problems": {_json_array(problems.select(columns))}')
+    parts += [
+        f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False, default=_plain)}" for k, v in extra.items()
+    ]
+    text = "{" + ", ".join(parts) + "}"
+    size = problems.height + (len(items) if isinstance(items, (pl.DataFrame, list)) else 0)
+    if size <= INDENT_LIMIT:
+        text = json.dumps(json.loads(text), ensure_ascii=False, indent=2)
+    return text + "\n"
 
 
 def escape_cell(value: Any) -> str:

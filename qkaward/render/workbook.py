@@ -29,6 +29,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from qkaward.atomic import atomic_path
 from qkaward.errors import UsageError
+from qkaward.privacy import mask_id, mask_id_expr
 from qkaward.render.machine import FORMULA_PREFIXES
 from qkaward.render.terminal import SEVERITY_LABELS
 from qkaward.render.text import YUAN_PER_WAN, YUAN_PER_YI, wan
@@ -100,16 +101,6 @@ class ResultLike(Protocol):
 def text_width(text: str) -> int:
     """Display width of ``text``: East Asian wide and full-width characters count 2, others 1."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def mask_id(text: str | None) -> str:
-    """Mask an ID number: first 4 and last 4 characters kept, '*' between (8 or fewer: all '*')."""
-    if not text:
-        return ""
-    s = text.strip()
-    if len(s) <= 8:
-        return "*" * len(s)
-    return s[:4] + "*" * (len(s) - 8) + s[-4:]
 
 
 def wan_value(yuan: int | None) -> Decimal | None:
@@ -407,7 +398,7 @@ def award_view(awards: pl.DataFrame, streets: pl.DataFrame | None = None) -> pl.
     else:
         a = a.with_columns(pl.lit(None, dtype=pl.String).alias("street"))
     is_talent = pl.col("award").fill_null("").str.starts_with("talent.")
-    masked = pl.col("subject").fill_null("").map_elements(mask_id, return_dtype=pl.String)
+    masked = mask_id_expr(pl.col("subject").fill_null(""))
     a = a.with_columns(
         pl.col("department").fill_null("").str.strip_chars().replace("", NO_DEPARTMENT).alias("department"),
         pl.col("street").fill_null("").str.strip_chars().replace("", NO_STREET).alias("street"),

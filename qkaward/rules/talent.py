@@ -6,20 +6,11 @@ import polars as pl
 
 from qkaward.frame import conform
 from qkaward.policy import Policy
+from qkaward.privacy import mask_id_expr
 from qkaward.rules._common import award_lines, money, not_paid
 from qkaward.schema import TALENTS
 
 AWARD = "talent.project"
-_KEEP = 4  # not-policy: characters kept at each end of an ID number (SPEC §6: first 4 and last 4)
-
-
-def mask_id(expr: pl.Expr) -> pl.Expr:
-    """Mask an ID number: first 4 and last 4 characters kept, the rest '*' (short ids: all '*')."""
-    s = expr.cast(pl.String).str.strip_chars()
-    n = s.str.len_chars()
-    middle = pl.lit("*").repeat_by(n - (_KEEP + _KEEP)).list.join("")
-    masked = s.str.head(_KEEP) + middle + s.str.tail(_KEEP)
-    return pl.when(n > _KEEP + _KEEP).then(masked).otherwise(pl.lit("*").repeat_by(n).list.join(""))
 
 
 def programme_match(policy_programmes: tuple[str, ...]) -> pl.Expr:
@@ -34,7 +25,7 @@ def talents(talent_rows: pl.DataFrame, policy: Policy, year: int, paid: pl.DataF
     rows = conform(talent_rows, TALENTS).filter(
         (pl.col("year") == year) & programme_match(t.programmes) & pl.col("credit_code").is_not_null()
     )
-    rows = rows.with_columns(mask_id(pl.col("id_number")).alias("subject"))
+    rows = rows.with_columns(mask_id_expr(pl.col("id_number")).alias("subject"))
     rows = rows.unique("subject", keep="first", maintain_order=True)
     rows = not_paid(rows, paid, [AWARD], keys=("subject",))
     out = rows.select(
