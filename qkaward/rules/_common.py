@@ -88,6 +88,25 @@ def paid_before(paid: pl.DataFrame | None, year: int) -> pl.DataFrame:
     return p.filter(pl.col("year") < year).with_columns(pl.col("subject").fill_null(""))
 
 
+def line_head(
+    year: int, award: str, label: str, amount: int | pl.Expr, clause: str, department: str | pl.Expr
+) -> list[pl.Expr | str]:
+    """The leading columns every award line shares (SPEC §8): enterprise, year, award, label, amount,
+    clause and department; each rule adds status, reason and subject."""
+    return [
+        "credit_code",
+        "name",
+        pl.lit(year, dtype=pl.Int32).alias("year"),
+        pl.lit(award).alias("award"),
+        pl.lit(label).alias("label"),
+        (pl.lit(amount, dtype=pl.Int64) if isinstance(amount, int) else amount.cast(pl.Int64)).alias(
+            "amount_yuan"
+        ),
+        pl.lit(clause).alias("clause"),
+        (pl.lit(department) if isinstance(department, str) else department).alias("department"),
+    ]
+
+
 def award_lines(df: pl.DataFrame) -> pl.DataFrame:
     """Conform rule output to schema.AWARD_LINE (``subject`` defaults to "")."""
     out = conform(df, schema.AWARD_LINE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from qkaward.policy import Policy
-from qkaward.rules._common import award_lines, event_rows, lit_list, money, money_expr, not_paid
+from qkaward.rules._common import award_lines, event_rows, line_head, lit_list, money, money_expr, not_paid
 
 SCALE_ENTRY = "scale_entry"
 
@@ -114,14 +114,7 @@ def honors(events: pl.DataFrame, policy: Policy, year: int, paid: pl.DataFrame) 
         now = not_paid(now, paid, [award])
         parts.append(
             now.select(
-                "credit_code",
-                "name",
-                pl.lit(year, dtype=pl.Int32).alias("year"),
-                pl.lit(award).alias("award"),
-                pl.lit(h.label).alias("label"),
-                pl.lit(h.amount_yuan, dtype=pl.Int64).alias("amount_yuan"),
-                pl.lit(h.clause).alias("clause"),
-                pl.lit(policy.honors.department).alias("department"),
+                *line_head(year, award, h.label, h.amount_yuan, h.clause, policy.honors.department),
                 pl.lit("confirmed").alias("status"),
                 pl.format(
                     "{}年获得{}，一次性奖励{}",

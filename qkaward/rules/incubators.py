@@ -6,7 +6,7 @@ import polars as pl
 
 from qkaward.frame import conform
 from qkaward.policy import Policy
-from qkaward.rules._common import award_lines, lit_list, money, not_paid
+from qkaward.rules._common import award_lines, line_head, lit_list, money, not_paid
 from qkaward.schema import INCUBATORS
 
 HIGHTECH, SCALE, RECOGNIZED = "incubator.hightech", "incubator.scale", "incubator.recognized"
@@ -23,18 +23,8 @@ def incubator_rows(incubators: pl.DataFrame, year: int) -> pl.DataFrame:
     )
 
 
-def _common(year: int, award: str, label: str, amount: pl.Expr, clause: str, dept: str) -> list[pl.Expr]:
-    return [
-        "credit_code",  # type: ignore[list-item]
-        "name",  # type: ignore[list-item]
-        pl.lit(year, dtype=pl.Int32).alias("year"),
-        pl.lit(award).alias("award"),
-        pl.lit(label).alias("label"),
-        amount.cast(pl.Int64).alias("amount_yuan"),
-        pl.lit(clause).alias("clause"),
-        pl.lit(dept).alias("department"),
-        pl.lit("confirmed").alias("status"),
-    ]
+def _head(year: int, award: str, label: str, amount: pl.Expr, clause: str, dept: str) -> list[pl.Expr | str]:
+    return [*line_head(year, award, label, amount, clause, dept), pl.lit("confirmed").alias("status")]
 
 
 def incubators(incubators: pl.DataFrame, policy: Policy, year: int, paid: pl.DataFrame) -> pl.DataFrame:
@@ -42,7 +32,7 @@ def incubators(incubators: pl.DataFrame, policy: Policy, year: int, paid: pl.Dat
     p = policy.incubator
     rows = incubator_rows(incubators, year).with_columns(pl.col("name").fill_null(pl.col("carrier")))
     hightech = rows.filter(pl.col("new_hightech") > 0).select(
-        *_common(
+        *_head(
             year,
             HIGHTECH,
             p.hightech_label,
@@ -66,7 +56,7 @@ def incubators(incubators: pl.DataFrame, policy: Policy, year: int, paid: pl.Dat
     )
     big = not_paid(big, paid, [SCALE]).unique("credit_code", keep="first", maintain_order=True)
     scale = big.select(
-        *_common(year, SCALE, p.scale_label, pl.lit(p.scale_amount_yuan), p.scale_clause, p.department),
+        *_head(year, SCALE, p.scale_label, pl.lit(p.scale_amount_yuan), p.scale_clause, p.department),
         pl.format(
             "{}入驻企业{}家≥{}家，{}年新增入驻{}家≥{}家，新认定高新技术企业{}家≥{}家，一次性奖励{}",
             pl.col("carrier"),
@@ -89,7 +79,7 @@ def incubators(incubators: pl.DataFrame, policy: Policy, year: int, paid: pl.Dat
         keys=("credit_code", "subject"),
     )
     recognized = rec.select(
-        *_common(
+        *_head(
             year,
             RECOGNIZED,
             p.recognized_label,

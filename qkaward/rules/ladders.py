@@ -10,7 +10,7 @@ import polars as pl
 
 from qkaward.frame import ENGINE
 from qkaward.policy import Policy, Tier
-from qkaward.rules._common import at_least_times, award_lines, money, money_expr, ratio_text
+from qkaward.rules._common import at_least_times, award_lines, line_head, money, money_expr, ratio_text
 
 FIRST = "ladder.first_reach."
 GROWTH = "ladder.growth."
@@ -135,14 +135,14 @@ def first_reach(flags: pl.DataFrame, policy: Policy, year: int, paid: pl.DataFra
             .otherwise(pl.lit("")),
         )
         part = rows.filter((pl.col(f"award_year_{t.id}") == year) & ~blocked).select(
-            "credit_code",
-            "name",
-            pl.lit(year, dtype=pl.Int32).alias("year"),
-            pl.lit(FIRST + t.id).alias("award"),
-            pl.lit(f"{t.label}首次达到奖励").alias("label"),
-            (pl.lit(t.first_reach_yuan, dtype=pl.Int64) - deduct).alias("amount_yuan"),
-            pl.lit(t.clause).alias("clause"),
-            pl.lit(lad.department).alias("department"),
+            *line_head(
+                year,
+                FIRST + t.id,
+                f"{t.label}首次达到奖励",
+                (pl.lit(t.first_reach_yuan, dtype=pl.Int64) - deduct),
+                t.clause,
+                lad.department,
+            ),
             pl.when(history | lower_missing)
             .then(pl.lit("needs_review"))
             .otherwise(pl.lit("confirmed"))
@@ -167,14 +167,9 @@ def growth(flags: pl.DataFrame, policy: Policy, year: int) -> pl.DataFrame:
     for t in lad.tiers:
         parts.append(
             rows.filter((pl.col("tier") == t.id) & ok.fill_null(False)).select(
-                "credit_code",
-                "name",
-                pl.lit(year, dtype=pl.Int32).alias("year"),
-                pl.lit(GROWTH + t.id).alias("award"),
-                pl.lit(f"{t.label}财政贡献增长奖励").alias("label"),
-                pl.lit(t.growth_yuan, dtype=pl.Int64).alias("amount_yuan"),
-                pl.lit(t.clause).alias("clause"),
-                pl.lit(lad.department).alias("department"),
+                *line_head(
+                    year, GROWTH + t.id, f"{t.label}财政贡献增长奖励", t.growth_yuan, t.clause, lad.department
+                ),
                 pl.lit("confirmed").alias("status"),
                 pl.format(
                     "{}年达到{}标准，区级财政贡献{}≥上年{}的{}倍，奖励{}",

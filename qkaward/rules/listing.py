@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from qkaward.policy import Policy
-from qkaward.rules._common import award_lines, event_rows, lit_list, money
+from qkaward.rules._common import award_lines, event_rows, line_head, lit_list, money
 
 PREFIX = "listing."
 
@@ -41,14 +41,7 @@ def listing(events: pl.DataFrame, policy: Policy, year: int, paid: pl.DataFrame)
     for k in lst.kinds:
         parts.append(
             now.filter(pl.col("kind") == k.id).select(
-                "credit_code",
-                "name",
-                pl.lit(year, dtype=pl.Int32).alias("year"),
-                pl.lit(PREFIX + k.id).alias("award"),
-                pl.lit(k.label).alias("label"),
-                pl.lit(k.amount_yuan, dtype=pl.Int64).alias("amount_yuan"),
-                pl.lit(k.clause).alias("clause"),
-                pl.lit(lst.department).alias("department"),
+                *line_head(year, PREFIX + k.id, k.label, k.amount_yuan, k.clause, lst.department),
                 pl.lit("confirmed").alias("status"),
                 pl.format(
                     "{}年{}（{}），一次性奖励{}",

@@ -7,7 +7,7 @@ import polars as pl
 from qkaward.frame import conform
 from qkaward.policy import Policy
 from qkaward.privacy import mask_id_expr
-from qkaward.rules._common import award_lines, money, not_paid
+from qkaward.rules._common import award_lines, line_head, money, not_paid
 from qkaward.schema import TALENTS
 
 AWARD = "talent.project"
@@ -29,14 +29,7 @@ def talents(talent_rows: pl.DataFrame, policy: Policy, year: int, paid: pl.DataF
     rows = rows.unique("subject", keep="first", maintain_order=True)
     rows = not_paid(rows, paid, [AWARD], keys=("subject",))
     out = rows.select(
-        "credit_code",
-        "name",
-        pl.lit(year, dtype=pl.Int32).alias("year"),
-        pl.lit(AWARD).alias("award"),
-        pl.lit(t.label).alias("label"),
-        pl.lit(t.amount_yuan, dtype=pl.Int64).alias("amount_yuan"),
-        pl.lit(t.clause).alias("clause"),
-        pl.lit(t.department).alias("department"),
+        *line_head(year, AWARD, t.label, t.amount_yuan, t.clause, t.department),
         pl.lit("confirmed").alias("status"),
         pl.format(
             "{}（证件号{}）{}年入选{}，在本企业创新创业，项目资助{}",
