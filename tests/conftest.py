@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -94,3 +96,15 @@ def make_csv(tmp_path: Path) -> Callable[..., Path]:
 def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test gets its own parsed-input cache, never the user's ~/.cache."""
     monkeypatch.setenv("QKAWARD_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+def wait_for_marker(path: Path, proc: subprocess.Popen[str], timeout: float = 60.0) -> None:
+    """Wait until a child process wrote the marker file ``path``; fail if it died or took too long."""
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if proc.poll() is not None:
+            pytest.fail(f"child exited {proc.returncode}: {proc.stderr.read() if proc.stderr else ''}")
+        if time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail("child did not reach the marker in time")
+        time.sleep(0.01)

@@ -40,6 +40,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from conftest import wait_for_marker
 
 HERE = Path(__file__).resolve()
 SAMPLE = HERE.parent.parent / "sample_data"
@@ -206,14 +207,7 @@ def _spawn(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
 
 
 def _wait_for(path: Path, proc: subprocess.Popen[str], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not path.exists():
-        if proc.poll() is not None:
-            pytest.fail(f"child exited {proc.returncode}: {proc.stderr.read() if proc.stderr else ''}")
-        if time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail("child did not reach the marker in time")
-        time.sleep(0.01)
+    wait_for_marker(path, proc, timeout)
 
 
 def _report_args(ws: Path, target: Path, year: int = 2019) -> list[str]:
@@ -743,16 +737,19 @@ def test_talent_id_numbers_are_masked_in_every_output(
             assert stat.S_IMODE(p.stat().st_mode) & 0o077 == 0, (p.name, oct(p.stat().st_mode))
 
 
-def test_the_parsed_input_cache_holding_raw_ids_is_owner_only(ws: Path, cache_env: Path) -> None:
+def test_the_parsed_input_cache_holding_raw_ids_is_owner_only(
+    ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The cache stores the parsed talents frame (with the raw ID numbers) as Parquet: nobody else may read it.
     from typer.testing import CliRunner
 
     from qkaward.cli import app
 
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("QKAWARD_CACHE_DIR", str(cache))
     assert CliRunner().invoke(app, ["validate", "-w", str(ws)]).exit_code in (0, 1)
-    if not cache_env.exists():
-        pytest.skip("no parsed-input cache in this version")
-    for p in [cache_env, *cache_env.rglob("*")]:
+    assert any(cache.rglob("*.parquet")), "the cache was not written"
+    for p in [cache, *cache.rglob("*")]:
         if p.is_dir():
             assert stat.S_IMODE(p.stat().st_mode) & 0o077 == 0, (p, oct(p.stat().st_mode))
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from conftest import wait_for_marker
 
 from qkaward.errors import ExitCode, LockError
 from qkaward.ledger import Ledger, RunInfo
@@ -138,15 +139,7 @@ def _spawn(*args: str) -> subprocess.Popen[str]:
 
 
 def _wait_for(path: Path, proc: subprocess.Popen[str], timeout: float = 20.0) -> None:
-    """Wait until the child wrote ``path``; fail if it died first."""
-    deadline = time.monotonic() + timeout
-    while not path.exists():
-        if proc.poll() is not None:
-            pytest.fail(f"child exited {proc.returncode}: {proc.stderr.read() if proc.stderr else ''}")
-        if time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail("child did not reach the marker in time")
-        time.sleep(0.01)
+    wait_for_marker(path, proc, timeout)
 
 
 @pytest.fixture
