@@ -36,23 +36,38 @@ def normalise_expr(expr: pl.Expr) -> pl.Expr:
     return expr.str.replace_all(r"[\s\u3000]+", "").str.replace_many(_FULL, _HALF).str.to_uppercase()
 
 
-def _char_values(expr: pl.Expr, positions: range, table: dict[str, int]) -> list[pl.Expr]:
-    return [
-        expr.str.slice(i, 1).replace_strict(table, default=None, return_dtype=pl.Int64) for i in positions
-    ]
+def _base36(code: pl.Expr) -> pl.Expr:
+    """Positions 1–17 read as one base-36 number (Int128: 36^17 < 2^88), or null if not alphanumeric."""
+    return code.str.slice(0, 17).str.to_integer(base=36, dtype=pl.Int128, strict=False)
 
 
-def expected_chars(code: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """The check characters a code should carry: (position 17 per GB 11714, position 18 per GB 32100)."""
-    vals = _char_values(code, range(17), _CHAR_VALUE)
-    total18 = pl.sum_horizontal([v * w for v, w in zip(vals, WEIGHTS_18, strict=True)])
+def _digits(number: pl.Expr) -> list[pl.Expr]:
+    """The 17 base-36 digits of :func:`_base36`, most significant first: 0–9, then A=10 … Z=35, which is
+    the GB 11714 value of a character. Integer arithmetic on one column instead of 17 string slices."""
+    return [((number // 36 ** (16 - i)) % 36).cast(pl.Int64) for i in range(17)]
+
+
+def _charset_value(b36: pl.Expr) -> pl.Expr:
+    """GB 32100 value from the base-36 digit: the letters after I, O, S, V, Z (unused) shift down."""
+    return b36 - pl.sum_horizontal([(b36 > int(c, 36)).cast(pl.Int64) for c in "IOSV"])
+
+
+def _expected(b36: list[pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
+    total18 = pl.sum_horizontal([_charset_value(v) * w for v, w in zip(b36, WEIGHTS_18, strict=True)])
     expect18 = ((pl.lit(31) - total18 % 31) % 31).replace_strict(
         dict(enumerate(CHARSET)), default=None, return_dtype=pl.String
     )
-    org = _char_values(code, range(8, 16), _ORG_VALUE)
+    org = b36[8:16]
     c9 = pl.lit(11) - pl.sum_horizontal([v * w for v, w in zip(org, WEIGHTS_ORG, strict=True)]) % 11
     expect9 = c9.replace_strict({11: "0", 10: "X"}, default=c9.cast(pl.String), return_dtype=pl.String)
     return expect9, expect18
+
+
+def expected_chars(code: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """The check characters a code should carry: (position 17 per GB 11714, position 18 per GB 32100).
+
+    Only meaningful for a code that matches :data:`PATTERN` (which :func:`problem_expr` tests first)."""
+    return _expected(_digits(_base36(code)))
 
 
 def problem_expr(code: pl.Expr, expect9: pl.Expr | None = None, expect18: pl.Expr | None = None) -> pl.Expr:
@@ -79,12 +94,18 @@ def problem_expr(code: pl.Expr, expect9: pl.Expr | None = None, expect18: pl.Exp
 def check_frame(frame: pl.DataFrame, column: str, out: str) -> pl.DataFrame:
     """Normalise ``column`` in place and add ``out`` with the reason it fails (null when valid).
 
-    Done in steps over materialised columns so that no sub-expression is computed twice."""
-    e9, e18 = f"__{out}_e9", f"__{out}_e18"
+    Each distinct code is checked once (a tax export repeats a code for every year) and the reasons
+    joined back in row order; the check runs in steps over materialised columns so that no
+    sub-expression is computed twice."""
+    number, e9, e18 = f"__{out}_n", f"__{out}_e9", f"__{out}_e18"
     frame = frame.with_columns(normalise_expr(pl.col(column)).alias(column))
-    exp9, exp18 = expected_chars(pl.col(column))
-    frame = frame.with_columns(exp9.alias(e9), exp18.alias(e18))
-    return frame.with_columns(problem_expr(pl.col(column), pl.col(e9), pl.col(e18)).alias(out)).drop(e9, e18)
+    distinct = frame.select(pl.col(column).unique()).with_columns(_base36(pl.col(column)).alias(number))
+    digits = [f"__{out}_d{i}" for i in range(17)]
+    distinct = distinct.with_columns(d.alias(n) for d, n in zip(_digits(pl.col(number)), digits, strict=True))
+    exp9, exp18 = _expected([pl.col(d) for d in digits])
+    distinct = distinct.with_columns(exp9.alias(e9), exp18.alias(e18))
+    reasons = distinct.select(column, problem_expr(pl.col(column), pl.col(e9), pl.col(e18)).alias(out))
+    return frame.join(reasons, on=column, how="left", nulls_equal=True, maintain_order="left")
 
 
 def check_char(body17: str) -> str:

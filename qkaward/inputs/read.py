@@ -168,10 +168,12 @@ def _sheet_year(grid: Grid, header: Header, spec: RoleSpec) -> int | None:
 
 
 def _parse(
-    col: Column, raw: pl.Expr, cleaned: pl.Expr, cfg: ColumnConfig, sheet_unit: str | None, grid: Grid
-) -> tuple[pl.Expr, pl.Expr, str | None]:
-    """Typed value, error and (for money) the unit used, for one column (``cleaned``: see values.clean)."""
+    col: Column, key: str, cfg: ColumnConfig, sheet_unit: str | None, grid: Grid
+) -> tuple[values.Stages, str | None]:
+    """The parser stages for one column (reading ``key`` and its cleaned text ``__t_<key>``, writing
+    ``__v_<key>`` and ``__err_<key>``) and, for money, the unit used."""
     kind = cfg.fields[col.field].kind
+    text, value, error = f"__t_{key}", f"__v_{key}", f"__err_{key}"
     if kind in ("money", "valuation"):
         unit = col.unit or sheet_unit
         if unit is None or unit not in cfg.units:
@@ -181,8 +183,7 @@ def _parse(
             )
         if kind == "money" and unit in USD_UNITS:
             raise InputError(f"文件 {grid.file} 列“{col.label}”的单位 {unit} 只能用于估值")
-        value, err = values.money(cleaned, cfg.units[unit], unit)
-        return value, err, unit
+        return values.money(text, value, error, cfg.units[unit], unit), unit
     parsers = {
         "year": values.year,
         "industry": values.industry,
@@ -190,16 +191,14 @@ def _parse(
         "date": values.date_value,
     }
     if kind == "event":
-        value, err = values.vocabulary(cleaned, cfg.event_types, "事项类型")
-    elif kind == "level":
-        value, err = values.vocabulary(cleaned, cfg.levels, "认定级别")
-    elif kind == "bool":
-        value, err = values.boolean(cleaned, cfg)
-    elif kind == "text":
-        value, err = values.text(raw)
-    else:
-        value, err = parsers[kind](cleaned)
-    return value, err, None
+        return values.vocabulary(text, value, error, cfg.event_types, "事项类型"), None
+    if kind == "level":
+        return values.vocabulary(text, value, error, cfg.levels, "认定级别"), None
+    if kind == "bool":
+        return values.boolean(text, value, error, cfg), None
+    if kind == "text":
+        return values.text(key, value, error), None
+    return parsers[kind](text, value, error), None
 
 
 def _read_sheet(
@@ -259,8 +258,8 @@ def _read_sheet(
     errors: dict[str, tuple[Column, bool]] = {}
     required_errors: list[pl.Expr] = []
     units: set[str] = set()
-    stage: list[pl.Expr] = []
-    data = data.with_columns([values.clean(pl.col(k), cfg).alias(f"__t_{k}") for k in keys.values()])
+    stages: list[values.Stages] = []
+    data = values.apply(data, [values.clean(k, f"__t_{k}", cfg) for k in keys.values()])
     for col, key in keys.items():
         kind = cfg.fields[col.field].kind
         # A bad year cell in a yearly role makes the row unusable (its year is unknown).
@@ -275,8 +274,8 @@ def _read_sheet(
                 data.with_columns(pl.col(key).alias(f"__v_{key}")), f"__v_{key}", f"__err_{key}"
             )
         else:
-            value, err, unit = _parse(col, pl.col(key), pl.col(f"__t_{key}"), cfg, sheet_unit, grid)
-            stage += [value.alias(f"__v_{key}"), err.alias(f"__err_{key}")]
+            parser, unit = _parse(col, key, cfg, sheet_unit, grid)
+            stages.append(parser)
             if unit:
                 units.add(f"{cfg.fields[col.field].aliases[0]}: {unit}")
                 if kind == "valuation":
@@ -285,8 +284,7 @@ def _read_sheet(
         errors[key] = (col, required)
         if required:
             required_errors.append(pl.col(f"__err_{key}").is_not_null())
-    # Lazy, so that sub-expressions shared by a value and its error are computed once (CSE).
-    data = data.lazy().with_columns(stage).collect()
+    data = values.apply(data, stages)
     year_expr = parsed.get("year", pl.lit(None, pl.Int32))
     if default_year is not None:
         year_expr = pl.coalesce(year_expr, pl.lit(default_year, pl.Int32))
