@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -15,8 +16,21 @@ from qkaward.inputs.read import RoleRead, read_role_file, role_schema
 from qkaward.inputs.workspace import ROLES, InputSpec
 from qkaward.schema import PROBLEM, Inputs, empty
 
-#: Files read at the same time (this machine class has 2 cores).
+#: Files read at the same time by default (this machine class has 2 cores); QKAWARD_READ_THREADS overrides.
 READ_THREADS = 2
+
+
+def read_threads() -> int:
+    """How many files are read at the same time: ``$QKAWARD_READ_THREADS`` (1 halves the peak memory
+    of a run whose files are each large), else :data:`READ_THREADS`, never more than the cores."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:
+        wanted = int(os.environ.get("QKAWARD_READ_THREADS", READ_THREADS))
+    except ValueError:
+        raise UsageError("环境变量 QKAWARD_READ_THREADS 应为正整数") from None
+    if wanted < 1:
+        raise UsageError("环境变量 QKAWARD_READ_THREADS 应为正整数")
+    return min(wanted, cores)
 #: The key a role's rows must be unique on (one row per enterprise × year, …).
 ROLE_KEYS: dict[str, tuple[str, ...]] = {
     "stats": ("credit_code", "year", "from_prev_column"),
@@ -130,9 +144,12 @@ def load_inputs(
         return got
 
     # calamine parses one file on one core and releases the GIL: two files at a time use both cores.
-    # Results come back in the order given, so frames, problems and errors do not depend on timing.
-    with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
-        results = list(pool.map(read, spec.files))
+    # The largest files start first (so one big export does not run alone at the end); results are
+    # taken in the order given, so frames, problems and errors do not depend on timing.
+    with ThreadPoolExecutor(max_workers=read_threads()) as pool:
+        order = sorted(range(len(spec.files)), key=lambda i: _size(spec.files[i]), reverse=True)
+        pending = {i: pool.submit(read, spec.files[i]) for i in order}
+        results = [pending[i].result() for i in range(len(spec.files))]
     for (role, _path), got in zip(spec.files, results, strict=True):
         frames[role].append(got.frame)
         problems.append(got.problems)
@@ -153,6 +170,13 @@ def load_inputs(
     stats_years = tuple(sorted({y for f in files if f.role == "stats" for y in f.years}))
     all_problems = pl.concat([p for p in problems if p.height] or [empty(PROBLEM)], how="vertical_relaxed")
     return Inputs(**tables, problems=sort_problems(all_problems), files=tuple(files), stats_years=stats_years)
+
+
+def _size(item: tuple[str, Path]) -> int:
+    try:
+        return item[1].stat().st_size if item[1].is_file() else 0
+    except OSError:  # reported by the reader, in its turn
+        return 0
 
 
 def unit_jumps(frame: pl.DataFrame, column: str, label: str, ratio: int) -> pl.DataFrame:

@@ -1,0 +1,49 @@
+"""Reading several files at once: the result does not depend on the number of threads or on which
+file finishes first; QKAWARD_READ_THREADS is checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import VALID
+
+from qkaward.errors import UsageError
+from qkaward.inputs import build_spec, load_inputs
+from qkaward.inputs.load import read_threads
+
+HEADER = ["统一社会信用代码", "企业名称", "年度", "行业代码", "营业收入(万元)"]
+
+
+def _files(make_xlsx) -> list[Path]:
+    small = make_xlsx("a_small.xlsx", [HEADER, [VALID[0], "甲", 2019, "3011", 5]])
+    rows = [[VALID[1], "乙", 2020, "3011", i] for i in range(1, 400)]  # the larger file starts first
+    big = make_xlsx("b_big.xlsx", [HEADER, [VALID[0], "甲", 2020, "3011", 6], *rows])
+    return [small, big]
+
+
+def test_one_or_two_threads_give_the_same_inputs_in_the_order_given(make_xlsx, monkeypatch) -> None:
+    files = _files(make_xlsx)
+    spec = build_spec(None, {"stats": files}, use_cache=False)
+    monkeypatch.setenv("QKAWARD_READ_THREADS", "1")
+    one = load_inputs(spec)
+    monkeypatch.setenv("QKAWARD_READ_THREADS", "2")
+    two = load_inputs(spec)
+    assert one.stats.equals(two.stats)
+    assert one.problems.equals(two.problems)
+    assert [f.path for f in two.files] == [str(f) for f in files]
+    assert two.stats["src_file"].unique(maintain_order=True).to_list() == [str(f) for f in files]
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_a_bad_thread_count_is_a_usage_error(monkeypatch, value: str) -> None:
+    monkeypatch.setenv("QKAWARD_READ_THREADS", value)
+    with pytest.raises(UsageError, match="QKAWARD_READ_THREADS"):
+        read_threads()
+
+
+def test_threads_never_exceed_the_cores(monkeypatch) -> None:
+    monkeypatch.setenv("QKAWARD_READ_THREADS", "64")
+    assert 1 <= read_threads() <= 64
+    monkeypatch.delenv("QKAWARD_READ_THREADS")
+    assert read_threads() >= 1
