@@ -278,10 +278,12 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
     )
     frame = conform(f, FRAME).collect(engine=ENGINE)
 
+    # One warning per enterprise, naming its years: a city's tax export holds tens of thousands of
+    # firms that are in no statistics export (and so have no industry code).
     missing = (
         frame.filter(pl.col("industry_code").is_null())
-        .select("credit_code", "year")
-        .unique(maintain_order=True)
+        .group_by("credit_code", maintain_order=True)
+        .agg(pl.col("year").unique().sort().cast(pl.String).str.join("、").alias("years"))
     )
     problems.append(
         missing.select(
@@ -290,7 +292,7 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
             pl.lit(None, dtype=pl.Int64).alias("row"),
             pl.lit("industry_code").alias("column"),
             pl.col("credit_code").alias("value"),
-            pl.format("{}年缺少行业代码，无法判断行业组别和四上标准", "year").alias("message"),
+            pl.format("{}年缺少行业代码，无法判断行业组别和四上标准", "years").alias("message"),
             pl.lit("warning").alias("severity"),
         ).cast(schema.PROBLEM)  # type: ignore[arg-type]
     )
