@@ -114,10 +114,14 @@ def _spec(
     return build_spec(workspace, options, ledger=ledger, policy=policy, use_cache=not no_cache)
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str | bytes, output: Path | None) -> None:
     """Print machine output, or write it atomically to ``output``."""
     if output is None:
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text)
     else:
         write_atomic(output, text)
         _info(f"已写入 {output}")
@@ -267,6 +271,59 @@ def _prepare(
         return prepare(spec, year, policy=policy, overrides=sets or (), ledger=ledger, on_file=on_file)
 
 
+def _remembered(
+    name: str,
+    fmt: str,
+    render: Callable,
+    workspace,
+    stats,
+    tax,
+    enterprises,
+    events,
+    incubators,
+    talents,
+    *,
+    year: int,
+    policy: Path | None,
+    sets: list[str] | None,
+    ledger: Path | None = None,
+    no_cache: bool = False,
+) -> str | bytes:
+    """The machine output (``fmt``) of command ``name``, ``render(prepared_run)``: given back from the
+    results memo when nothing it depends on has changed (:mod:`qkaward.memo`), else computed and kept."""
+    from qkaward import memo
+    from qkaward.runner import paid_awards, policy_for, prepare
+
+    spec = _spec(
+        workspace,
+        stats,
+        tax,
+        enterprises,
+        events,
+        incubators,
+        talents,
+        ledger=ledger,
+        policy=policy,
+        no_cache=no_cache,
+    )
+    pol = policy_for(spec, policy, sets or ())
+    pol.check_year(year)
+    key = (
+        memo.run_key(spec, pol, year, paid_awards(ledger or spec.ledger), f"{name}/{fmt}")
+        if spec.files
+        else None
+    )
+    text = memo.load(spec, key)
+    if text is not None:
+        _info("输入文件、政策和台账都没有变化，沿用上次的计算结果（加 --no-cache 重新计算）")
+        return text
+    with _progress() as on_file:
+        run = prepare(spec, year, policy=policy, overrides=sets or (), ledger=ledger, on_file=on_file)
+    text = render(run)
+    memo.store(spec, key, text)
+    return text
+
+
 @contextlib.contextmanager
 def _progress() -> Iterator[Callable[[int, int, str], None] | None]:
     """A progress line on stderr while files are read — only on a terminal, never with --quiet."""
@@ -312,37 +369,27 @@ def classify(
           qkaward classify --year 2020 -w sample_data --format csv -o 梯队.csv
     """
     _check_format(fmt, ("table", "json", "csv"))
-    run = _prepare(
-        workspace,
-        stats,
-        tax,
-        enterprises,
-        events,
-        incubators,
-        talents,
-        year=year,
-        policy=policy,
-        sets=sets,
-        no_cache=no_cache,
-    )
-    result = run.result
-    if fmt == "json":
-        _emit(
-            machine.envelope(
-                "classify",
-                year=year,
-                policy=result.policy_id,
-                items=result.classify,
-                problems=result.problems,
-            ),
-            output,
+    inputs = (workspace, stats, tax, enterprises, events, incubators, talents)
+    if fmt != "table":
+        render = functools.partial(_classify_text, fmt=fmt, year=year)
+        text = _remembered(
+            "classify", fmt, render, *inputs, year=year, policy=policy, sets=sets, no_cache=no_cache
         )
-    elif fmt == "csv":
-        _emit(machine.to_csv(result.classify, CLASSIFY_HEADERS), output)
-    else:
-        from qkaward.render import dashboard
+        _emit(text, output)
+        return
+    from qkaward.render import dashboard
 
-        dashboard.print_classify(out, result)
+    run = _prepare(*inputs, year=year, policy=policy, sets=sets, no_cache=no_cache)
+    dashboard.print_classify(out, run.result)
+
+
+def _classify_text(run, *, fmt: str, year: int) -> str:
+    result = run.result
+    if fmt == "csv":
+        return machine.to_csv(result.classify, CLASSIFY_HEADERS)
+    return machine.envelope(
+        "classify", year=year, policy=result.policy_id, items=result.classify, problems=result.problems
+    )
 
 
 @command()
@@ -374,35 +421,16 @@ def awards(
     _check_format(fmt, ("table", "json", "csv", "xlsx"))
     if fmt == "xlsx" and output is None:
         raise UsageError("--format xlsx 需要用 -o 指定输出文件")
-    run = _prepare(
-        workspace,
-        stats,
-        tax,
-        enterprises,
-        events,
-        incubators,
-        talents,
-        year=year,
-        policy=policy,
-        sets=sets,
-        ledger=ledger,
-        no_cache=no_cache,
-    )
+    inputs = (workspace, stats, tax, enterprises, events, incubators, talents)
+    options = {"year": year, "policy": policy, "sets": sets, "ledger": ledger, "no_cache": no_cache}
+    if fmt in ("json", "csv") and not commit:  # a commit needs the computed lines
+        render = functools.partial(_awards_text, fmt=fmt, year=year)
+        _emit(_remembered("awards", fmt, render, *inputs, **options), output)
+        return
+    run = _prepare(*inputs, **options)
     result = run.result
-    if fmt == "json":
-        _emit(
-            machine.envelope(
-                "awards",
-                year=year,
-                policy=result.policy_id,
-                items=result.awards,
-                problems=result.problems,
-                totals=_totals(result.awards),
-            ),
-            output,
-        )
-    elif fmt == "csv":
-        _emit(machine.to_csv(result.awards, AWARD_HEADERS), output)
+    if fmt in ("json", "csv"):
+        _emit(_awards_text(run, fmt=fmt, year=year), output)
     elif fmt == "xlsx":
         from qkaward.render.workbook import write_award_list
 
@@ -414,6 +442,20 @@ def awards(
         dashboard.print_awards(out, result)
     if commit:
         _commit(run, year)
+
+
+def _awards_text(run, *, fmt: str, year: int) -> str:
+    result = run.result
+    if fmt == "csv":
+        return machine.to_csv(result.awards, AWARD_HEADERS)
+    return machine.envelope(
+        "awards",
+        year=year,
+        policy=result.policy_id,
+        items=result.awards,
+        problems=result.problems,
+        totals=_totals(result.awards),
+    )
 
 
 def _totals(lines) -> dict:
@@ -514,48 +556,44 @@ def targets(
 
     示例：qkaward targets --year 2020 -w sample_data
     """
+    _check_format(fmt, ("table", "json", "csv"))
+    inputs = (workspace, stats, tax, enterprises, events, incubators, talents)
+    if fmt != "table":
+        render = functools.partial(_targets_text, fmt=fmt, year=year)
+        text = _remembered(
+            "targets", fmt, render, *inputs, year=year, policy=policy, sets=sets, no_cache=no_cache
+        )
+        _emit(text, output)
+        return
+    from qkaward.render import dashboard
+
+    run = _prepare(*inputs, year=year, policy=policy, sets=sets, no_cache=no_cache)
+    dashboard.print_targets(out, run.result)
+
+
+TARGET_HEADERS = {
+    "id": "目标编号",
+    "label": "目标",
+    "clause": "条款",
+    "goal": "目标值",
+    "actual": "实际",
+    "gap": "差距",
+    "unit": "单位",
+    "note": "说明",
+}
+
+
+def _targets_text(run, *, fmt: str, year: int) -> str:
     import dataclasses
 
-    _check_format(fmt, ("table", "json", "csv"))
-    run = _prepare(
-        workspace,
-        stats,
-        tax,
-        enterprises,
-        events,
-        incubators,
-        talents,
-        year=year,
-        policy=policy,
-        sets=sets,
-        no_cache=no_cache,
-    )
+    import polars as pl
+
     items = [dataclasses.asdict(t) for t in run.result.targets]
-    if fmt == "json":
-        _emit(
-            machine.envelope(
-                "targets", year=year, policy=run.result.policy_id, items=items, problems=run.result.problems
-            ),
-            output,
-        )
-    elif fmt == "csv":
-        import polars as pl
-
-        headers = {
-            "id": "目标编号",
-            "label": "目标",
-            "clause": "条款",
-            "goal": "目标值",
-            "actual": "实际",
-            "gap": "差距",
-            "unit": "单位",
-            "note": "说明",
-        }
-        _emit(machine.to_csv(pl.DataFrame(items), headers), output)
-    else:
-        from qkaward.render import dashboard
-
-        dashboard.print_targets(out, run.result)
+    if fmt == "csv":
+        return machine.to_csv(pl.DataFrame(items), TARGET_HEADERS)
+    return machine.envelope(
+        "targets", year=year, policy=run.result.policy_id, items=items, problems=run.result.problems
+    )
 
 
 #: Policy keys shown as "switches in force" in the report's 计算依据 sheet (SPEC's interpretation switches).

@@ -10,6 +10,7 @@ an optimisation only: an entry that cannot be written or read is ignored (the fi
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -25,6 +26,8 @@ from qkaward.inputs.columns import ColumnConfig
 from qkaward.inputs.read import RoleRead
 from qkaward.schema import InputFile
 
+PACKAGE = Path(__file__).resolve().parent.parent
+
 
 def default_cache_dir() -> Path:
     """``$QKAWARD_CACHE_DIR``, else ``$XDG_CACHE_HOME/qkaward``, else ``~/.cache/qkaward``."""
@@ -37,8 +40,19 @@ def default_cache_dir() -> Path:
 
 def entry_key(sha256: str, role: str, label: str, cfg: ColumnConfig) -> str:
     """The cache key of one read."""
-    parts = [sha256, role, label, str(hash_config(cfg)), __version__]
+    parts = [sha256, role, label, str(hash_config(cfg)), code_fingerprint()]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """The version and a hash of qkaward's own source files: a developer's edit that changes how a
+    file is read (or a result computed) never meets an entry written by the code before it."""
+    h = hashlib.sha256(__version__.encode("utf-8"))
+    for path in sorted(PACKAGE.rglob("*.py")):
+        h.update(path.relative_to(PACKAGE).as_posix().encode("utf-8"))
+        h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 def hash_config(cfg: ColumnConfig) -> str:

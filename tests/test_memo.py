@@ -1,0 +1,127 @@
+"""The results memo: a rerun on unchanged inputs, policy and ledger gives the same output without
+computing; any change to what the output depends on computes it again (qkaward/memo.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from qkaward import memo, runner
+from qkaward.cli import app
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+cli = CliRunner()
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    target = tmp_path / "ws"
+    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns("ledger.sqlite*"))
+    return target
+
+
+def _run(*args: str) -> str:
+    result = cli.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def _forbid_computing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*_a, **_k):
+        raise AssertionError("computed although the memo should have answered")
+
+    monkeypatch.setattr(runner, "prepare", fail)
+
+
+def _results() -> Path:
+    return Path(os.environ["QKAWARD_CACHE_DIR"]) / memo.FOLDER
+
+
+@pytest.mark.parametrize(
+    ("command", "fmt"), [("awards", "json"), ("awards", "csv"), ("classify", "json"), ("targets", "csv")]
+)
+def test_a_rerun_gives_the_same_output_without_computing(ws: Path, monkeypatch, command, fmt) -> None:
+    first = _run(command, "--year", "2020", "-w", str(ws), "--format", fmt)
+    _forbid_computing(monkeypatch)
+    assert _run(command, "--year", "2020", "-w", str(ws), "--format", fmt) == first
+
+
+def test_the_memo_is_written_to_a_file_given_with_o(ws: Path, tmp_path: Path, monkeypatch) -> None:
+    _run("awards", "--year", "2020", "-w", str(ws), "--format", "json", "-o", str(tmp_path / "a.json"))
+    _forbid_computing(monkeypatch)
+    _run("awards", "--year", "2020", "-w", str(ws), "--format", "json", "-o", str(tmp_path / "b.json"))
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+def test_a_changed_input_file_is_computed_again(ws: Path) -> None:
+    before = json.loads(_run("awards", "--year", "2020", "-w", str(ws), "--format", "json"))
+    events = ws / "events.csv"
+    data = events.read_bytes()
+    events.write_bytes(data + data.splitlines(keepends=True)[-1])  # a repeated row: one more problem
+    after = json.loads(_run("awards", "--year", "2020", "-w", str(ws), "--format", "json"))
+    assert len(after["problems"]) == len(before["problems"]) + 1
+
+
+def test_another_year_policy_setting_or_format_is_computed_again(ws: Path, monkeypatch) -> None:
+    base = ["awards", "-w", str(ws)]
+    _run(*base, "--year", "2020", "--format", "json")
+    calls = []
+    real = runner.prepare
+    monkeypatch.setattr(runner, "prepare", lambda *a, **k: calls.append(a) or real(*a, **k))
+    _run(*base, "--year", "2019", "--format", "json")
+    _run(*base, "--year", "2020", "--format", "csv")
+    doc = json.loads(_run(*base, "--year", "2020", "--format", "json", "--set", "ladder.upgrade=full"))
+    assert len(calls) == 3
+    assert doc["year"] == 2020
+
+
+def test_a_ledger_commit_changes_the_result(ws: Path) -> None:
+    before = _run("awards", "--year", "2020", "-w", str(ws), "--format", "json")
+    _run("awards", "--year", "2019", "-w", str(ws), "--commit")
+    after = _run("awards", "--year", "2020", "-w", str(ws), "--format", "json")
+    fresh = _run("awards", "--year", "2020", "-w", str(ws), "--format", "json", "--no-cache")
+    assert after == fresh
+    assert after != before  # the 2019 one-time awards are no longer offered, the upgrade pays the difference
+
+
+def test_new_code_does_not_meet_old_results(ws: Path, monkeypatch) -> None:
+    _run("awards", "--year", "2020", "-w", str(ws), "--format", "json")
+    monkeypatch.setattr(memo, "code_fingerprint", lambda: "another version of qkaward")
+    calls = []
+    real = runner.prepare
+    monkeypatch.setattr(runner, "prepare", lambda *a, **k: calls.append(a) or real(*a, **k))
+    _run("awards", "--year", "2020", "-w", str(ws), "--format", "json")
+    assert len(calls) == 1
+
+
+def test_no_cache_neither_reads_nor_writes_the_memo(ws: Path, monkeypatch) -> None:
+    first = _run("awards", "--year", "2020", "-w", str(ws), "--format", "json", "--no-cache")
+    assert not _results().exists()
+    _run("awards", "--year", "2020", "-w", str(ws), "--format", "json")
+    assert len(list(_results().iterdir())) == 1
+    _forbid_computing(monkeypatch)
+    with pytest.raises(AssertionError, match="computed although"):
+        cli.invoke(
+            app,
+            ["awards", "--year", "2020", "-w", str(ws), "--format", "json", "--no-cache"],
+            catch_exceptions=False,
+        )
+    assert _run("awards", "--year", "2020", "-w", str(ws), "--format", "json") == first
+
+
+def test_a_commit_is_never_answered_from_the_memo(ws: Path) -> None:
+    _run("awards", "--year", "2019", "-w", str(ws), "--format", "json")
+    _run("awards", "--year", "2019", "-w", str(ws), "--format", "json", "--commit")
+    listed = _run("ledger", "list", "--ledger", str(ws / "ledger.sqlite"), "--format", "json")
+    assert json.loads(listed)["items"], "the commit recorded nothing"
+
+
+def test_a_bad_year_is_refused_before_the_memo_is_consulted(ws: Path) -> None:
+    result = cli.invoke(app, ["awards", "--year", "2023", "-w", str(ws), "--format", "json"])
+    assert result.exit_code == 2
+    assert "2023" in result.output
