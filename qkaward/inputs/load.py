@@ -31,6 +31,8 @@ def read_threads() -> int:
     if wanted < 1:
         raise UsageError("环境变量 QKAWARD_READ_THREADS 应为正整数")
     return min(wanted, cores)
+
+
 #: The key a role's rows must be unique on (one row per enterprise × year, …).
 ROLE_KEYS: dict[str, tuple[str, ...]] = {
     "stats": ("credit_code", "year", "from_prev_column"),
