@@ -80,3 +80,26 @@ def test_vectorised_over_a_column() -> None:
     frame = pl.DataFrame({"raw": [VALID[0].lower(), "914403001922038217", None]})
     out = frame.select(problem_expr(normalise_expr(pl.col("raw")))).to_series().to_list()
     assert out == [None, "统一社会信用代码第18位校验码错误，应为6", "缺少统一社会信用代码"]
+
+
+def test_the_integer_check_of_a_column_agrees_with_the_text_check_code_by_code() -> None:
+    """check_frame decides on base-36 integers; problem_expr on text. Every valid vector, and every
+    one-character change of it (a letter GB 32100 does not use, a letter in the region digits,
+    a wrong check character) must get the same verdict and message from both."""
+    import random
+
+    from qkaward.inputs.creditcode import check_frame
+
+    rng = random.Random(32100)
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    codes = [*VALID, VALID[0].lower(), " 9152 0000 2144 3414 6R", "", None, "91520000214434146R0"]
+    for code in VALID:
+        for pos in range(18):
+            for ch in rng.sample(alphabet, 6):
+                codes.append(code[:pos] + ch + code[pos + 1 :])
+    column = pl.DataFrame({"c": codes}, schema={"c": pl.String})
+    frame = check_frame(column, "c", "err")
+    expected = column.select(problem_expr(normalise_expr(pl.col("c")))).to_series().to_list()
+    assert frame["err"].to_list() == expected
+    assert sum(e is None for e in expected) > len(VALID)  # some changes keep a valid code (the check char)
+    assert sum(e is not None for e in expected) > 1000

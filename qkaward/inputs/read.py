@@ -8,6 +8,7 @@ column is left empty (also an ``error`` problem, naming the cell). Totals rows a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,6 +99,7 @@ def read_role_file(
         frames.append(frame)
         problems.append(sheet_problems)
         used.append(grid.sheet)
+        del grid  # before the next sheet is parsed: one sheet's grid in memory at a time
         rows_read += n_read
     if not frames:
         if nearest is None:
@@ -201,6 +203,13 @@ def _parse(
     return parsers[kind](text, value, error), None
 
 
+def _totals_pattern(labels) -> str:
+    """A cell that is one of the 合计/总计/小计 labels, spaces allowed anywhere ("合 计"). An anchored
+    pattern fails at the first character of an ordinary cell, without copying it."""
+    spaced = [r"\s*".join(re.escape(ch) for ch in label) for label in sorted(labels)]
+    return r"^\s*(?:" + "|".join(spaced) + r")\s*$"
+
+
 def _read_sheet(
     grid: Grid, header: Header, role: str, spec: RoleSpec, cfg: ColumnConfig
 ) -> tuple[pl.DataFrame, pl.DataFrame, int, set[str]]:
@@ -213,13 +222,11 @@ def _read_sheet(
     keys = {c: f"{c.field}__prev" if c.previous else c.field for c in header.columns}
     raw = body.select("src_row", *[pl.col(f"c{c.index}").alias(k) for c, k in keys.items()])
     # Rows with nothing in any column we read carry nothing: they are layout, not data.
-    raw = raw.filter(
-        pl.any_horizontal([pl.col(k).str.strip_chars().ne("").fill_null(False) for k in keys.values()])
-    )
-    totals = list(cfg.totals)
+    filled = [pl.col(k).str.contains(r"\S").fill_null(False) for k in keys.values()]
+    raw = raw.filter(pl.any_horizontal(filled))
     total_cols = [k for c, k in keys.items() if c.field in TOTAL_FIELDS and not c.previous]
     is_total = pl.any_horizontal(
-        [pl.col(k).str.replace_all(r"\s", "").is_in(totals).fill_null(False) for k in total_cols]
+        [pl.col(k).str.contains(_totals_pattern(cfg.totals)).fill_null(False) for k in total_cols]
         or [pl.lit(False)]
     )
     raw = raw.with_columns(is_total.alias("__total"))
@@ -259,7 +266,12 @@ def _read_sheet(
     required_errors: list[pl.Expr] = []
     units: set[str] = set()
     stages: list[values.Stages] = []
-    data = values.apply(data, [values.clean(k, f"__t_{k}", cfg) for k in keys.values()])
+    # Free text and codes are read from the raw cell; every other column from its cleaned text.
+    typed = [k for c, k in keys.items() if cfg.fields[c.field].kind not in ("text", CODE_KIND)]
+    wide = data.select(pl.col(k).str.contains(values.FULL_WIDTH).any() for k in typed).row(0) if typed else ()
+    data = values.apply(
+        data, [values.clean(k, f"__t_{k}", cfg, bool(w)) for k, w in zip(typed, wide, strict=True)]
+    )
     for col, key in keys.items():
         kind = cfg.fields[col.field].kind
         # A bad year cell in a yearly role makes the row unusable (its year is unknown).

@@ -37,10 +37,18 @@ _HALF_DIGITS = [chr(c) for c in range(0x30, 0x3A)] + [",", ".", "-", "+", " ", "
 _DECIMAL = pl.Decimal(38, 6)
 
 
-def clean(raw: str, out: str, cfg: ColumnConfig) -> Stages:
-    """``out`` = trimmed text of ``raw`` with full-width digits made half-width; missing markers → null."""
-    text = pl.col(raw).str.replace_many(_FULL_DIGITS, _HALF_DIGITS).str.strip_chars()
-    return [[text.alias(out)], [_null_if(pl.col(out), [*cfg.missing, ""]).alias(out)]]
+#: Matches a cell that holds a full-width digit or sign (see :func:`clean`).
+FULL_WIDTH = "[" + "".join(_FULL_DIGITS) + "]"
+
+
+def clean(raw: str, out: str, cfg: ColumnConfig, full_width: bool = True) -> Stages:
+    """``out`` = trimmed text of ``raw`` with full-width digits made half-width; missing markers → null.
+
+    ``full_width=False`` (the column has no cell matching :data:`FULL_WIDTH`) skips the replacement."""
+    text = pl.col(raw)
+    if full_width:
+        text = text.str.replace_many(_FULL_DIGITS, _HALF_DIGITS)
+    return [[text.str.strip_chars().alias(out)], [_null_if(pl.col(out), [*cfg.missing, ""]).alias(out)]]
 
 
 def _null_if(text: pl.Expr, markers: list[str]) -> pl.Expr:
