@@ -52,6 +52,9 @@ ENGINE = "in-memory"  # not-policy: performance
 
 #: GB/T 4754 codes: the first two digits are the division (大类).
 DIVISION_DIGITS = 2  # not-policy: code structure
+#: NBS lookup keys: year·SUBCLASS_SPAN + 4-digit subclass, −(year·DIVISION_SPAN + 2-digit division).
+SUBCLASS_SPAN = 10**4  # not-policy: key layout
+DIVISION_SPAN = 10**2  # not-policy: key layout
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,26 @@ def _problem(lf: pl.LazyFrame, column: str, value: pl.Expr, message: pl.Expr, se
     ).cast(schema.PROBLEM)  # type: ignore[arg-type]
 
 
-_KEYS = ["credit_code", "year"]
+#: The join key of the frame: ``_k`` is the enterprise as an integer (see :func:`_code_key`), and the year.
+_KEYS = ["_k", "year"]
+#: Codes that get an integer key: 1–23 capital letters and digits (every valid code has 18).
+_KEYABLE = r"^[0-9A-Z]{1,23}$"
+
+
+def _code_key(frames: list[pl.DataFrame]) -> pl.Expr:
+    """The enterprise key: length·36^23 + the code read as a base-36 number (Int128) — exact, and for
+    codes of one length (all valid codes) in the order of the text. Sorting, hashing and joining
+    Int128 is several times faster than 18-character strings (at a million enterprises the frame took
+    13 s with string keys). Falls back to the code itself when some code is not keyable."""
+    code = pl.col("credit_code")
+    keyable = all(
+        f.select(code.str.contains(_KEYABLE).fill_null(False).all()).item() for f in frames if f.height
+    )
+    if not keyable:
+        return code
+    return code.str.len_bytes().cast(pl.Int128) * pl.lit(36**23, dtype=pl.Int128) + code.str.to_integer(
+        base=36, dtype=pl.Int128
+    )
 
 
 def _first_of_key(lf: pl.LazyFrame) -> pl.LazyFrame:
@@ -165,18 +187,17 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
     stats = conform(inputs.stats, schema.STATS | schema.PROVENANCE)
     tax = conform(inputs.tax, schema.TAX | schema.PROVENANCE)
     ent = conform(inputs.enterprises, schema.ENTERPRISES | schema.PROVENANCE)
+    key = _code_key([stats, tax, ent]).alias("_k")
+    stats, tax, ent = (df.with_columns(key) for df in (stats, tax, ent))
     s_lf, p1 = _one_source(stats.lazy(), ["revenue_yuan"], {"revenue_yuan": "营业收入"})
     t_lf, p2 = _one_source(
         tax.lazy(),
         ["fiscal_yuan", "revenue_yuan"],
         {"fiscal_yuan": "区级财政贡献", "revenue_yuan": "营业收入"},
     )
-    # Stage 1: each source deduplicated, with its problems (one collect; the shared parts run once).
-    s_df, t_df, *problems = pl.collect_all([s_lf, t_lf, *p1, *p2], engine=ENGINE)
-    s, t = s_df.lazy(), t_df.lazy()
-
-    s = s.select(
+    s = s_lf.select(
         "credit_code",
+        "_k",
         "year",
         pl.col("name").alias("name_s"),
         pl.col("industry_code").alias("ind_s"),
@@ -186,8 +207,9 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
         pl.col("street").alias("street_s"),
         pl.col("_real").alias("in_stats"),
     )
-    t_sel = t.select(
-        "credit_code",
+    t = t_lf.select(
+        pl.col("credit_code").alias("code_t"),
+        "_k",
         "year",
         pl.col("name").alias("name_t"),
         pl.col("industry_code").alias("ind_t"),
@@ -199,8 +221,18 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
         "src_sheet",
         "src_row",
     )
+    # Stage 1: each source deduplicated, only the columns the frame needs, with its problems (one
+    # collect; the shared parts run once).
+    s_df, t_df, *problems = pl.collect_all([s, t, *p1, *p2], engine=ENGINE)
     # Stage 2: the two sources joined (materialised: the name check and the frame both read it).
-    joined = s.join(t_sel, on=_KEYS, how="full", coalesce=True).collect(engine=ENGINE)
+    joined = (
+        s_df.lazy()
+        .join(t_df.lazy(), on=_KEYS, how="full", coalesce=True)
+        .with_columns(pl.coalesce("credit_code", "code_t").alias("credit_code"))
+        .drop("code_t")
+        .collect(engine=ENGINE)
+    )
+    del s_df, t_df  # a million enterprises: each source is ~0.5 GB
 
     differ = joined.lazy().filter(
         pl.col("in_stats").fill_null(False)
@@ -221,9 +253,9 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
 
     master = (
         ent.lazy()
-        .unique("credit_code", keep="first", maintain_order=True)
+        .unique("_k", keep="first", maintain_order=True)
         .select(
-            "credit_code",
+            "_k",
             pl.col("name").alias("name_m"),
             "founded",
             "valuation_yuan",
@@ -235,15 +267,10 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
     )
     # Stage 3: the frame, as one plan. Sorted once, here: every later step keeps the order (left
     # joins keep the left order; the previous year is the previous row, (credit_code, year) being unique).
-    f = (
-        joined.lazy()
-        .drop("t_real")
-        .sort(_KEYS)
-        .join(master, on="credit_code", how="left", maintain_order="left")
-    )
+    f = joined.lazy().drop("t_real").sort(_KEYS).join(master, on="_k", how="left", maintain_order="left")
     stats_years = pl.Series(list(inputs.stats_years), dtype=pl.Int32)
     row_code = pl.coalesce("ind_s", "ind_t")
-    run = pl.col("credit_code").rle_id()  # the enterprise as an integer: rows are sorted by it
+    run = pl.col("_k").rle_id()  # the enterprise as a run number: rows are sorted by it
     f = f.with_columns(
         pl.coalesce("name_s", "name_t", "name_m").alias("name"),
         # the enterprise's latest known code (rows are in year order within an enterprise)
@@ -265,9 +292,7 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
         pl.coalesce("street_s", "street_t", "street_m").alias("street"),
     )
     f = _classify_industry(f, policy, joined.get_column("year").drop_nulls().unique().to_list())
-    is_next = (pl.col("credit_code").shift(1) == pl.col("credit_code")) & (
-        pl.col("year").shift(1) == pl.col("year") - 1
-    )
+    is_next = (pl.col("_k").shift(1) == pl.col("_k")) & (pl.col("year").shift(1) == pl.col("year") - 1)
     f = f.with_columns(
         pl.when(is_next).then(pl.col(c).shift(1)).alias(f"{name}_prev{suffix}")
         for c, name, suffix in (
@@ -277,6 +302,7 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
         )
     )
     frame = conform(f, FRAME).collect(engine=ENGINE)
+    del f, joined
 
     # One warning per enterprise, naming its years: a city's tax export holds tens of thousands of
     # firms that are in no statistics export (and so have no industry code).
@@ -300,11 +326,17 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
 
 
 def _classify_industry(f: pl.LazyFrame, policy: Policy, years: list[int]) -> pl.LazyFrame:
-    """Add section (门类), ladder group and the NBS 四上 category/threshold for each row's year."""
+    """Add section (门类), ladder group and the NBS 四上 category/threshold for each row's year.
+
+    Lookups by ``replace_strict`` on integer keys rather than joins: no reordering of a frame of
+    millions of rows, and hashing integers (a join on the code text took 2 s at a million enterprises)."""
     std = policy.four_above
-    div = pl.col("industry_code").str.slice(0, DIVISION_DIGITS)
-    f = f.with_columns(div.alias("_div")).join(
-        std.sections_frame().lazy(), left_on="_div", right_on="division", how="left", maintain_order="left"
+    f = f.with_columns(
+        pl.col("industry_code").str.slice(0, DIVISION_DIGITS).alias("_div"),
+        pl.col("industry_code")
+        .str.slice(0, DIVISION_DIGITS)
+        .replace_strict(dict(std.sections), default=None, return_dtype=pl.String)
+        .alias("section"),
     )
     main = pl.Series(list(policy.ladder.main_sections), dtype=pl.String).implode()
     f = f.with_columns(
@@ -315,15 +347,22 @@ def _classify_industry(f: pl.LazyFrame, policy: Policy, years: list[int]) -> pl.
         .otherwise(pl.lit("other"))
         .alias("group")
     )
-    look = std.lookup(years).lazy()
-    by_sub = look.rename({"code": "industry_code"})
-    by_div = look.rename({"code": "_div"})
+    look = std.lookup(years)
+    # (year, subclass) and (year, division) as disjoint integers: a subclass row wins over its division.
+    keys = [_nbs_key(year, code) for year, code in zip(look["year"], look["code"], strict=True)]
+    year = pl.col("year").cast(pl.Int64)
+    sub = year * SUBCLASS_SPAN + pl.col("industry_code").cast(pl.Int64, strict=False)
+    div = -(year * DIVISION_SPAN + pl.col("_div").cast(pl.Int64, strict=False))
+    f = f.with_columns(pl.when(sub.is_in(keys)).then(sub).otherwise(div).alias("_nbs"))
     cols = ["nbs_category", "nbs_name", "nbs_threshold_yuan"]
-    f = f.join(by_sub, on=["year", "industry_code"], how="left", maintain_order="left")
-    f = f.join(by_div, on=["year", "_div"], how="left", suffix="_d", maintain_order="left")
     return f.with_columns(
-        *[
-            pl.when(pl.col("nbs_category").is_not_null()).then(pl.col(c)).otherwise(pl.col(f"{c}_d")).alias(c)
-            for c in cols
-        ]
+        pl.col("_nbs").replace_strict(keys, look[c], default=None, return_dtype=look.schema[c]).alias(c)
+        for c in cols
     )
+
+
+def _nbs_key(year: int, code: str) -> int:
+    """The lookup key of an NBS table row (see :data:`SUBCLASS_SPAN`)."""
+    if len(code) > DIVISION_DIGITS:
+        return year * SUBCLASS_SPAN + int(code)
+    return -(year * DIVISION_SPAN + int(code))
