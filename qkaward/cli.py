@@ -22,8 +22,7 @@ from rich.console import Console
 from qkaward import __version__
 from qkaward.atomic import write_atomic
 from qkaward.errors import ExitCode, QkawardError, UsageError
-from qkaward.inputs import InputSpec, build_spec, load_inputs
-from qkaward.render import machine, terminal
+from qkaward.inputs.workspace import InputSpec, build_spec
 
 app = typer.Typer(
     name="qkaward",
@@ -161,6 +160,9 @@ def validate(
     示例：qkaward validate -w sample_data
           qkaward validate --stats 2020年统计.xlsx --tax 税务.xlsx --format json
     """
+    from qkaward.inputs.load import load_inputs
+    from qkaward.render import machine, terminal
+
     if fmt not in ("table", "json"):
         raise UsageError(f"--format 只能是 table 或 json，而不是 {fmt}")
     spec = _spec(workspace, stats, tax, enterprises, events, incubators, talents, no_cache=no_cache)
@@ -384,6 +386,8 @@ def classify(
 
 
 def _classify_text(run, *, fmt: str, year: int) -> str:
+    from qkaward.render import machine
+
     result = run.result
     if fmt == "csv":
         return machine.to_csv(result.classify, CLASSIFY_HEADERS)
@@ -445,6 +449,8 @@ def awards(
 
 
 def _awards_text(run, *, fmt: str, year: int) -> str:
+    from qkaward.render import machine
+
     result = run.result
     if fmt == "csv":
         return machine.to_csv(result.awards, AWARD_HEADERS)
@@ -517,6 +523,7 @@ def explain(
     """
     from qkaward.explain import explain as trace_of
     from qkaward.inputs.creditcode import normalise
+    from qkaward.render import terminal
 
     run = _prepare(
         workspace,
@@ -587,6 +594,8 @@ def _targets_text(run, *, fmt: str, year: int) -> str:
     import dataclasses
 
     import polars as pl
+
+    from qkaward.render import machine
 
     items = [dataclasses.asdict(t) for t in run.result.targets]
     if fmt == "csv":
@@ -761,6 +770,7 @@ def policy_show(policy: PolicyFile = None, sets: Sets = None) -> None:
           qkaward policy show --set ladder.upgrade=full
     """
     from qkaward.policy import load_policy
+    from qkaward.render import terminal
 
     terminal.print_policy(out, load_policy(policy, sets or ()))
 

@@ -15,17 +15,19 @@ import sys
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import polars as pl
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from qkaward import __version__
 from qkaward.errors import InputError, QkawardError, UsageError
-from qkaward.ledger import CommitResult, Ledger, RunInfo, mask_subject, resolve_award
-from qkaward.schema import AWARD_LINE
+
+if TYPE_CHECKING:  # Polars and the ledger load only when a ledger command runs (start-up of the others)
+    import polars as pl
+
+    from qkaward.ledger import CommitResult, Ledger, RunInfo
 
 ledger_app = typer.Typer(
     name="ledger",
@@ -104,6 +106,8 @@ def _ledger_path(ledger: Path | None) -> Path:
 
 def _open(ledger: Path | None, *, create: bool, lock_timeout: float = 10.0) -> Ledger:
     """Open the ledger given by ``--ledger``."""
+    from qkaward.ledger import Ledger
+
     return Ledger.open(_ledger_path(ledger), create=create, lock_timeout=lock_timeout)
 
 
@@ -127,6 +131,8 @@ def run_info(
     year: int | None = None,
 ) -> RunInfo:
     """A :class:`RunInfo` for this process: its command line, the inputs' SHA-256 and the version."""
+    from qkaward.ledger import RunInfo
+
     return RunInfo(
         command=_command_line(),
         policy_id=policy_id,
@@ -158,6 +164,8 @@ def commit_summary(result: CommitResult) -> str:
 
 def _plain(record: dict[str, Any]) -> dict[str, Any]:
     """A record for output: subjects that look like ID numbers masked."""
+    from qkaward.ledger import mask_subject
+
     shown = dict(record)
     if "subject" in shown:
         shown["subject"] = mask_subject(shown["subject"])
@@ -178,6 +186,8 @@ _SOURCE = {"run": "测算提交", "import": "历史导入", "confirm": "人工�
 
 def _awards_table(frame: pl.DataFrame) -> Table:
     """The award records as a terminal table."""
+    from qkaward.ledger import mask_subject
+
     table = Table(show_lines=False)
     for header in _AWARD_COLUMNS:
         table.add_column(header, justify="right" if header in ("编号", "年度", "金额（元）") else "left")
@@ -213,6 +223,10 @@ def list_cmd(
 
     示例：qkaward ledger list --ledger 账本.db --year 2019
     """
+    import polars as pl
+
+    from qkaward.ledger import mask_subject
+
     with _handled(), _open(ledger, create=False) as book:
         frame = book.list(year=year, credit_code=code, include_void=include_void)
     frame = frame.with_columns(pl.col("subject").map_elements(mask_subject, return_dtype=pl.String))
@@ -309,6 +323,8 @@ def import_cmd(
 
     示例：qkaward ledger import 2019年已兑现奖励.xlsx --ledger 账本.db
     """
+    from qkaward.ledger import Ledger, RunInfo
+
     with _handled():
         path = _ledger_path(ledger)
         frame, digest = _read_past_payments(file)
@@ -345,6 +361,8 @@ def confirm_cmd(
     示例：qkaward ledger confirm --lines 2020奖励.json --code 91420104MA4KXXXX0X --award ladder.first_reach.t2
     --reason "经核实2019年已兑现五十亿级奖励100万元" --ledger 账本.db
     """
+    from qkaward.ledger import Ledger
+
     with _handled():
         path = _ledger_path(ledger)
         keys = _confirm_pairs(codes or [], awards or [], from_file)
@@ -422,6 +440,8 @@ def _read_past_payments(file: Path) -> tuple[pl.DataFrame, str]:
 
 def _raise_on_errors(file: Path, problems: pl.DataFrame) -> None:
     """Raise :class:`InputError` naming the rows of every error-level problem, if any."""
+    import polars as pl
+
     errors = problems.filter(pl.col("severity") == "error") if "severity" in problems.columns else problems
     if errors.is_empty():
         return
@@ -437,6 +457,10 @@ def _raise_on_errors(file: Path, problems: pl.DataFrame) -> None:
 
 def _read_award_lines(path: Path) -> tuple[dict[str, Any], pl.DataFrame]:
     """The envelope and award lines of ``qkaward awards --format json`` output."""
+    import polars as pl
+
+    from qkaward.schema import AWARD_LINE
+
     try:
         envelope = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
@@ -485,6 +509,8 @@ def _review_pairs(
     path: Path, body: pl.DataFrame, code_col: int, award_col: int, header_row: int
 ) -> list[tuple[str, str]]:
     """The pairs below the header; an unknown award names its row."""
+    from qkaward.ledger import resolve_award
+
     pairs: list[tuple[str, str]] = []
     for offset, row in enumerate(body.iter_rows()):
         code, award = (row[code_col] or "").strip(), (row[award_col] or "").strip()
@@ -499,6 +525,8 @@ def _review_pairs(
 
 def _read_text_grid(path: Path) -> pl.DataFrame:
     """Every cell of the first sheet (or the csv) as text, without a header."""
+    import polars as pl
+
     try:
         if path.suffix.lower() == ".csv":
             return pl.read_csv(path, has_header=False, infer_schema_length=0, encoding="utf8-lossy")

@@ -325,7 +325,7 @@ def _usd(value: int) -> str:
 
 
 def _pool_step(result: RunResult, policy: Policy, code: str) -> Step:
-    full = result.pool_flags if result.pool_flags is not None else result.classify
+    full = result.pool_flags
     rows = full.filter(pl.col("credit_code") == code)
     row = rows.row(0, named=True) if rows.height else {}
     pools = row.get("pools") or []

@@ -21,16 +21,18 @@ import contextlib
 import hashlib
 import io
 from pathlib import Path
-
-import polars as pl
+from typing import TYPE_CHECKING
 
 from qkaward.atomic import write_atomic
 from qkaward.errors import QkawardError
-from qkaward.inputs.cache import code_fingerprint, hash_config
+from qkaward.fingerprint import code_fingerprint, hash_config, sha256_of
 from qkaward.inputs.columns import load_columns
-from qkaward.inputs.grid import sha256_of
 from qkaward.inputs.workspace import InputSpec
-from qkaward.policy import Policy
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from qkaward.policy import Policy
 
 FOLDER = "results"
 

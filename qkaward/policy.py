@@ -19,11 +19,12 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from qkaward.errors import ConfigError, UsageError
+
+if TYPE_CHECKING:
+    import polars as pl
 
 try:  # Python ≥ 3.11
     import tomllib
@@ -745,6 +746,8 @@ class FourAboveStandard:
 
     def lookup(self, years: Sequence[int]) -> pl.DataFrame:
         """One row per (year, code) with category, category_name and threshold_yuan, for joining."""
+        import polars as pl
+
         rows = []
         for year in sorted(set(years)):
             for row in self.table(year):
@@ -764,6 +767,8 @@ class FourAboveStandard:
 
     def sections_frame(self) -> pl.DataFrame:
         """division (2 digits) → section letter."""
+        import polars as pl
+
         return pl.DataFrame(
             {"division": list(self.sections), "section": list(self.sections.values())},
             schema={"division": pl.String, "section": pl.String},

@@ -6,13 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import polars as pl
-
-from qkaward.inputs import InputSpec, load_inputs
+from qkaward.inputs.workspace import InputSpec
 from qkaward.policy import Policy, load_policy
-from qkaward.rules import RunResult, run
-from qkaward.schema import Inputs
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from qkaward.rules import RunResult
+    from qkaward.schema import Inputs
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ def prepare(
     """Run the rules for ``year``. The policy is loaded (and the year checked) before any file is read."""
     pol = policy_for(spec, policy, overrides)
     pol.check_year(year)
+    from qkaward.inputs.load import load_inputs
+    from qkaward.rules import run
+
     got = inputs if inputs is not None else load_inputs(spec, on_file=on_file)
     book = ledger or spec.ledger
     result = run(got, pol, year, paid_awards(book))

@@ -781,7 +781,7 @@ def test_verbose_traceback_on_an_input_error_has_no_locals(tmp_path: Path) -> No
 def test_verbose_traceback_never_prints_a_local_holding_personal_data(
     ws: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
-    import qkaward.cli
+    import qkaward.inputs.load
     from qkaward.errors import InputError
 
     def leaky(*_a: Any, **_k: Any) -> Any:
@@ -790,7 +790,7 @@ def test_verbose_traceback_never_prints_a_local_holding_personal_data(
             raise RuntimeError(f"意外故障（{len(id_number)}）")
         raise InputError(f"无法读取人才名单（{len(id_number)}）")
 
-    monkeypatch.setattr(qkaward.cli, "load_inputs", leaky)
+    monkeypatch.setattr(qkaward.inputs.load, "load_inputs", leaky)  # validate imports it when run
     code, err = _main(["--verbose", "validate", "-w", str(ws)], capsys)
     assert code == 2
     assert "Traceback" in err and "leaky" in err  # the traceback is there …

@@ -324,3 +324,20 @@ def test_a_10000_fold_revenue_jump_is_flagged_as_a_likely_unit_error(make_xlsx) 
     problems = load_inputs(InputSpec(files=(("stats", path),))).problems
     assert problems.select("row", "severity").to_dicts() == [{"row": 3, "severity": "warning"}]
     assert problems["message"][0].startswith("疑似单位错误：营业收入为50000000000元，上年为5000000元")
+
+
+def test_the_sheet_xml_is_searched_only_when_a_data_row_has_an_empty_cell(make_xlsx, monkeypatch) -> None:
+    """Formulas without a result and error values read as empty cells; a sheet without any empty
+    cell in its data rows cannot hold one, so its XML is not decompressed a second time."""
+    from qkaward.inputs import grid
+
+    calls: list[Path] = []
+    real = grid.unusable_cells
+    monkeypatch.setattr(grid, "unusable_cells", lambda path: calls.append(path) or real(path))
+    header = ["统一社会信用代码", "企业名称", "年度", "行业代码", "营业收入(万元)"]
+    full = make_xlsx("full.xlsx", [header, [VALID[0], "甲", 2020, "3011", 5], ["合计", None, None, None, 5]])
+    assert read_role_file(full, "stats").frame.height == 1
+    assert calls == []  # the 合计 row's empty cells do not count: it is not a data row
+    gap = make_xlsx("gap.xlsx", [header, [VALID[0], "甲", 2020, None, 5]])
+    read_role_file(gap, "stats")
+    assert calls == [gap]

@@ -10,7 +10,6 @@ an optimisation only: an entry that cannot be written or read is ignored (the fi
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import json
 import os
@@ -21,51 +20,16 @@ from pathlib import Path
 
 import polars as pl
 
-from qkaward import __version__
+from qkaward.fingerprint import code_fingerprint, hash_config
 from qkaward.inputs.columns import ColumnConfig
 from qkaward.inputs.read import RoleRead
 from qkaward.schema import InputFile
-
-PACKAGE = Path(__file__).resolve().parent.parent
-
-
-def default_cache_dir() -> Path:
-    """``$QKAWARD_CACHE_DIR``, else ``$XDG_CACHE_HOME/qkaward``, else ``~/.cache/qkaward``."""
-    env = os.environ.get("QKAWARD_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "qkaward"
 
 
 def entry_key(sha256: str, role: str, label: str, cfg: ColumnConfig) -> str:
     """The cache key of one read."""
     parts = [sha256, role, label, str(hash_config(cfg)), code_fingerprint()]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
-
-
-@functools.cache
-def code_fingerprint() -> str:
-    """The version and a hash of qkaward's own source files: a developer's edit that changes how a
-    file is read (or a result computed) never meets an entry written by the code before it."""
-    h = hashlib.sha256(__version__.encode("utf-8"))
-    for path in sorted(PACKAGE.rglob("*.py")):
-        h.update(path.relative_to(PACKAGE).as_posix().encode("utf-8"))
-        h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-def hash_config(cfg: ColumnConfig) -> str:
-    """A hash of the column configuration that is the same in every process (sets sorted: the
-    printed order of a frozenset changes with Python's per-process hash seed)."""
-
-    def plain(value: object) -> object:
-        if isinstance(value, (set, frozenset)):
-            return sorted(value)
-        return str(value)
-
-    text = json.dumps(asdict(cfg), sort_keys=True, ensure_ascii=False, default=plain)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def load(directory: Path, key: str) -> RoleRead | None:

@@ -140,6 +140,26 @@ def check_frame(frame: pl.DataFrame, column: str, out: str) -> pl.DataFrame:
     return frame.drop(key).with_columns(reasons)
 
 
+#: Codes that get an integer key: 1–23 capital letters and digits (every valid code has 18).
+KEYABLE = r"^[0-9A-Z]{1,23}$"
+
+
+def code_key(frames: list[pl.DataFrame], column: str = "credit_code") -> pl.Expr:
+    """The enterprise as an integer: length·36^23 + the code read as a base-36 number (Int128) —
+    exact, and for codes of one length (all valid codes) in the order of the text. Sorting, hashing
+    and joining Int128 is several times faster than 18-character strings (at a million enterprises
+    the enterprise × year frame took 13 s with string keys). Falls back to the code itself when some
+    code in ``frames`` is not keyable, so the key is always exact."""
+    code = pl.col(column)
+    keyable = all(
+        f.select(code.str.contains(KEYABLE).fill_null(False).all()).item() for f in frames if f.height
+    )
+    if not keyable:
+        return code
+    length = code.str.len_bytes().cast(pl.Int128) * pl.lit(36**23, dtype=pl.Int128)
+    return length + code.str.to_integer(base=36, dtype=pl.Int128)
+
+
 def check_char(body17: str) -> str:
     """The position-18 check character for a 17-character body (scalar, for generators and tests)."""
     total = sum(_CHAR_VALUE[c] * w for c, w in zip(body17, WEIGHTS_18, strict=True))

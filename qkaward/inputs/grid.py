@@ -10,22 +10,21 @@ from __future__ import annotations
 
 import codecs
 import csv
-import hashlib
+import functools
 import io
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from qkaward.errors import InputError
+from qkaward.inputs.workspace import SUFFIXES
 from qkaward.inputs.xlsxcells import unusable_cells
 
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".parquet")
 #: Largest input file accepted, and the zip limits checked before an xlsx is decompressed.
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 2 * 1024 * 1024 * 1024
@@ -43,21 +42,18 @@ class Grid:
     sheet: str
     frame: pl.DataFrame
     row_offset: int  # spreadsheet row number of frame row 0
-    #: cells read as empty that are not: (spreadsheet row, column letters, reason) — see xlsxcells
-    bad_cells: tuple[tuple[int, str, str], ...] = ()
+    #: finds the cells read as empty that are not, per sheet (see xlsxcells); None: there are none
+    scan: Callable[[], dict[str, list[tuple[int, str, str]]]] | None = None
+
+    def bad_cells(self) -> tuple[tuple[int, str, str], ...]:
+        """(spreadsheet row, column letters, reason) of each cell read as empty that is not: a formula
+        without a saved result or an Excel error value. Searching the sheet XML costs a second
+        decompression of the file, so the reader asks only when a data row has an empty cell."""
+        return tuple(self.scan().get(self.sheet, ())) if self.scan is not None else ()
 
     def head(self, n: int = HEAD_ROWS) -> list[list[str | None]]:
         """The first ``n`` rows as Python lists (small: for header detection only)."""
         return [list(r) for r in self.frame.head(n).iter_rows()]
-
-
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of a file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def read_grids(path: Path, label: str | None = None) -> Iterator[Grid]:
@@ -172,22 +168,19 @@ def _read_excel(path: Path, name: str) -> Iterator[Grid]:
         raise
     except BaseException:  # fastexcel's errors, and calamine panics (which are BaseExceptions)
         raise InputError(failed) from None
-    # Searching the sheet XML decompresses it once more; zlib releases the GIL, so it runs on the
-    # other core while calamine parses the first sheet.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = pool.submit(unusable_cells, path) if path.suffix.lower() != ".xls" else None
-        for sheet in names:
-            try:
-                frame = reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string").to_polars()
-            except (KeyboardInterrupt, SystemExit):
-                raise
-            except BaseException:
-                raise InputError(failed) from None
-            bad = pending.result() if pending is not None else {}
-            # skip_rows=0 keeps leading empty rows, so frame row i is spreadsheet row i+1.
-            grid = _grid(name, sheet, frame)
-            del frame
-            yield Grid(grid.file, grid.sheet, grid.frame, grid.row_offset, tuple(bad.get(sheet, ())))
+    # One search of the file's XML serves all its sheets, and only if a sheet needs it.
+    scan = functools.cache(lambda: unusable_cells(path)) if path.suffix.lower() != ".xls" else None
+    for sheet in names:
+        try:
+            frame = reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string").to_polars()
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:
+            raise InputError(failed) from None
+        # skip_rows=0 keeps leading empty rows, so frame row i is spreadsheet row i+1.
+        grid = _grid(name, sheet, frame)
+        del frame
+        yield Grid(grid.file, grid.sheet, grid.frame, grid.row_offset, scan)
 
 
 def _grid(name: str, sheet: str, frame: pl.DataFrame) -> Grid:

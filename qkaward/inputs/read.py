@@ -15,10 +15,11 @@ from pathlib import Path
 import polars as pl
 
 from qkaward.errors import InputError, UsageError
+from qkaward.fingerprint import sha256_of
 from qkaward.inputs import values
 from qkaward.inputs.columns import ColumnConfig, RoleSpec, load_columns
 from qkaward.inputs.creditcode import check_frame
-from qkaward.inputs.grid import Grid, read_grids, sha256_of
+from qkaward.inputs.grid import Grid, read_grids
 from qkaward.inputs.header import Column, Header, file_year, find_header, title_unit, title_year
 from qkaward.schema import PROBLEM, PROVENANCE, ROLE_LABELS, ROLE_SCHEMAS, InputFile, empty
 
@@ -220,7 +221,10 @@ def _read_sheet(
     body = grid.frame.slice(first).with_row_index("src_row", offset=first + grid.row_offset)
     body = body.with_columns(pl.col("src_row").cast(pl.Int64))
     keys = {c: f"{c.field}__prev" if c.previous else c.field for c in header.columns}
-    raw = body.select("src_row", *[pl.col(f"c{c.index}").alias(k) for c, k in keys.items()])
+    # A cell calamine reads as empty may be a formula without a result or an error value: marked here,
+    # and looked up in the sheet XML below only if a data row has an empty cell at all.
+    blank = pl.any_horizontal([pl.col(c).is_null() for c in grid.frame.columns]).alias("__blank")
+    raw = body.select("src_row", blank, *[pl.col(f"c{c.index}").alias(k) for c, k in keys.items()])
     # Rows with nothing in any column we read carry nothing: they are layout, not data.
     filled = [pl.col(k).str.contains(r"\S").fill_null(False) for k in keys.values()]
     raw = raw.filter(pl.any_horizontal(filled))
@@ -242,10 +246,10 @@ def _read_sheet(
         )
     ]
     data = raw.filter(~pl.col("__total"))
-    if grid.bad_cells:  # formulas without a result, error values: never a silent empty cell
-        bad = pl.DataFrame(
-            grid.bad_cells, schema={"src_row": pl.Int64, "letter": pl.String, "why": pl.String}, orient="row"
-        )
+    cells = grid.bad_cells() if data.get_column("__blank").any() else ()
+    if cells:  # formulas without a result, error values: never a silent empty cell
+        schema = {"src_row": pl.Int64, "letter": pl.String, "why": pl.String}
+        bad = pl.DataFrame(cells, schema=schema, orient="row")
         hits = data.select("src_row").join(bad, on="src_row", how="inner")
         problem_parts.append(
             hits.select(

@@ -15,16 +15,29 @@ what an operator reviewed, and a cron job must not be steered to read files outs
 from __future__ import annotations
 
 import glob
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from qkaward.config import load_toml
 from qkaward.errors import ConfigError
-from qkaward.inputs.grid import SUFFIXES
 
 ROLES = ("stats", "tax", "enterprises", "events", "incubators", "talents")
 WORKSPACE_FILE = "qkaward.toml"
 WORKSPACE_KEYS = {"inputs", "ledger", "policy", "cache"}
+
+
+#: The file types a run reads (a glob in qkaward.toml matches only these).
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".parquet")
+
+
+def default_cache_dir() -> Path:
+    """``$QKAWARD_CACHE_DIR``, else ``$XDG_CACHE_HOME/qkaward``, else ``~/.cache/qkaward``."""
+    env = os.environ.get("QKAWARD_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "qkaward"
 
 
 @dataclass(frozen=True)
@@ -129,9 +142,7 @@ def build_spec(
     """Combine ``-w DIR`` with per-role options; options add to the workspace's files.
 
     The cache folder is the workspace's ``cache`` key, else the user cache folder
-    (:func:`~qkaward.inputs.cache.default_cache_dir`); ``use_cache=False`` (``--no-cache``) turns it off."""
-    from qkaward.inputs.cache import default_cache_dir
-
+    (:func:`default_cache_dir`); ``use_cache=False`` (``--no-cache``) turns it off."""
     base = read_workspace(workspace) if workspace is not None else InputSpec()
     extra = tuple((role, Path(p)) for role in ROLES for p in options.get(role) or [])
     return InputSpec(

@@ -6,7 +6,8 @@ pools and targets. Everything is vectorised over all enterprises and years.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -18,7 +19,8 @@ from qkaward.rules.growth import honors, scale_entry
 from qkaward.rules.incubators import incubators
 from qkaward.rules.ladders import first_reach, growth, ladder_flags
 from qkaward.rules.listing import listing
-from qkaward.rules.pools import classify, classify_public
+from qkaward.rules.pools import classify as pool_classify
+from qkaward.rules.pools import classify_public
 from qkaward.rules.talent import talents
 from qkaward.rules.targets import Target, measure_targets
 
@@ -27,16 +29,31 @@ __all__ = ["PAID", "RunResult", "Target", "run"]
 
 @dataclass(frozen=True)
 class RunResult:
-    """Everything one run computes for ``year``."""
+    """Everything one run computes for ``year``. Pools and targets are computed when first asked
+    for: ``awards`` does not need them (at a million enterprises they take ~2 s)."""
 
     year: int
     policy_id: str
     frame: pl.DataFrame  # enterprise × year, with the ladder flags (holds_*, due_*, tier)
-    classify: pl.DataFrame  # one row per enterprise for `year` (SPEC §9 classify columns)
     awards: pl.DataFrame  # schema.AWARD_LINE, sorted by credit_code, award, subject
-    targets: tuple[Target, ...]
     problems: pl.DataFrame  # schema.PROBLEM: the input problems plus the frame's own
-    pool_flags: pl.DataFrame | None = None  # classify plus one boolean column per pool ("pool:<id>")
+    inputs: schema.Inputs = field(repr=False)
+    policy: Policy = field(repr=False)
+    base: pl.DataFrame = field(repr=False)  # the enterprise × year frame before the ladder flags
+
+    @functools.cached_property
+    def pool_flags(self) -> pl.DataFrame:
+        """classify plus one boolean column per pool ("pool:<id>")."""
+        return pool_classify(self.frame, self.inputs, self.policy, self.year)
+
+    @functools.cached_property
+    def classify(self) -> pl.DataFrame:
+        """One row per enterprise for ``year`` (SPEC §9 classify columns)."""
+        return classify_public(self.pool_flags)
+
+    @functools.cached_property
+    def targets(self) -> tuple[Target, ...]:
+        return measure_targets(self.inputs, self.policy, self.year, self.base, self.pool_flags)
 
 
 def run(inputs: schema.Inputs, policy: Policy, year: int, paid: pl.DataFrame | None = None) -> RunResult:
@@ -73,15 +90,14 @@ def run(inputs: schema.Inputs, policy: Policy, year: int, paid: pl.DataFrame | N
         .drop("name_known")
     )
     awards = award_lines(awards).sort(["credit_code", "award", "subject"])
-    full = classify(flags, inputs, policy, year)
     problems = pl.concat([conform(inputs.problems, schema.PROBLEM), built.problems], how="vertical")
     return RunResult(
         year=year,
         policy_id=policy.id,
         frame=flags,
-        classify=classify_public(full),
         awards=awards,
-        targets=measure_targets(inputs, policy, year, built.frame, full),
         problems=problems,
-        pool_flags=full,
+        inputs=inputs,
+        policy=policy,
+        base=built.frame,
     )
