@@ -100,6 +100,8 @@ class ResultLike(Protocol):
 # ------------------------------------------------------------------------------------ small helpers
 def text_width(text: str) -> int:
     """Display width of ``text``: East Asian wide and full-width characters count 2, others 1."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -230,17 +232,24 @@ def _measure(col: Col, values: Iterable[Any]) -> int:
     """A column width that fits the header and the values (CJK counted 2), capped."""
     head = text_width(col.header)
     widest = head if head <= 10 else (head + 1) // 2 + 3  # headers wrap onto two lines (bold: +1)
-    for v in values:
-        if v is None:
-            continue
-        if col.kind in ("wan", "yi"):
-            text = f"{Decimal(int(v)) / (YUAN_PER_WAN if col.kind == 'wan' else YUAN_PER_YI):,.4f}"
-        elif col.kind in ("int", "yuan"):
-            text = f"{int(v):,}"
-        elif col.kind == "pct":
-            text = f"{float(v) * 100:.1f}%"
-        else:
-            text = _display(v)
+    present = [v for v in values if v is not None]
+    if not present:
+        return min(col.cap, widest + 2)
+    if col.kind in ("wan", "yi", "int", "yuan", "pct") and all(not isinstance(v, str) for v in present):
+        # a number's printed width grows with its size: the largest and the smallest decide
+        for v in (max(present), min(present)):
+            if col.kind in ("wan", "yi"):
+                text = f"{Decimal(int(v)) / (YUAN_PER_WAN if col.kind == 'wan' else YUAN_PER_YI):,.4f}"
+            elif col.kind in ("int", "yuan"):
+                text = f"{int(v):,}"
+            else:
+                text = f"{float(v) * 100:.1f}%"
+            widest = max(widest, text_width(text))
+        return min(col.cap, widest + 2)
+    # text is at least len() and at most 2·len() wide: measure the longest until none can be wider
+    for text in sorted((v if isinstance(v, str) else _display(v) for v in present), key=len, reverse=True):
+        if 2 * len(text) <= widest or widest >= col.cap:
+            break
         widest = max(widest, text_width(text))
     return min(col.cap, widest + 2)
 
@@ -252,6 +261,8 @@ LINE_HEIGHT = 13.5
 def _lines(text: str, width: int) -> int:
     """How many lines ``text`` takes in a wrapping column ``width`` characters wide."""
     usable = max(1, width)
+    if 2 * len(text) <= usable and "\n" not in text:  # fits on one line whatever its characters
+        return 1
     return sum(max(1, -(-text_width(part) // usable)) for part in text.split("\n"))
 
 
