@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from qkaward import __version__
 from qkaward.atomic import write_atomic
 from qkaward.errors import ExitCode, QkawardError, UsageError
 from qkaward.inputs.workspace import InputSpec, build_spec
+from qkaward.render.consoles import LazyConsole
 
 app = typer.Typer(
     name="qkaward",
@@ -34,8 +34,9 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+out = LazyConsole(highlight=False)
+err = LazyConsole(stderr=True, highlight=False, soft_wrap=True)
 _state = {"verbose": False, "quiet": False}
 
 
@@ -338,7 +339,7 @@ def _progress() -> Iterator[Callable[[int, int, str], None] | None]:
         TextColumn("读取 {task.description}"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total}"),
-        console=err,
+        console=err.real(),
         transient=True,
     ) as bar:
         task = bar.add_task("", total=None)
@@ -792,7 +793,7 @@ def policy_check(file: Annotated[Path, typer.Argument(help="要检查的政策�
 
 def _info(message: str) -> None:
     """An informational line on stderr, unless --quiet or stderr is not a terminal (cron)."""
-    if not _state.get("quiet") and err.is_terminal:
+    if not _state.get("quiet") and sys.stderr.isatty() and err.is_terminal:
         err.print(message)
 
 

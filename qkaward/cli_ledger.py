@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from qkaward import __version__
 from qkaward.errors import InputError, QkawardError, UsageError
+from qkaward.render.consoles import LazyConsole
 
 if TYPE_CHECKING:  # Polars and the ledger load only when a ledger command runs (start-up of the others)
     import polars as pl
+    from rich.table import Table
 
     from qkaward.ledger import CommitResult, Ledger, RunInfo
 
@@ -37,8 +37,8 @@ ledger_app = typer.Typer(
     add_completion=False,
 )
 
-_out = Console(soft_wrap=True)
-_err = Console(stderr=True, soft_wrap=True, highlight=False)
+_out = LazyConsole(soft_wrap=True)
+_err = LazyConsole(stderr=True, soft_wrap=True, highlight=False)
 
 #: The JSON envelope's schema ids.
 SCHEMA_LIST = "qkaward.ledger/1"
@@ -186,6 +186,8 @@ _SOURCE = {"run": "测算提交", "import": "历史导入", "confirm": "人工�
 
 def _awards_table(frame: pl.DataFrame) -> Table:
     """The award records as a terminal table."""
+    from rich.table import Table
+
     from qkaward.ledger import mask_subject
 
     table = Table(show_lines=False)
@@ -257,6 +259,8 @@ def show_cmd(
     if fmt is ShowFormat.json:
         _emit_json({"schema": SCHEMA_RECORD, "item": record})
         return
+    from rich.table import Table
+
     table = Table(show_header=False)
     table.add_column("项目")
     table.add_column("内容")
@@ -302,6 +306,8 @@ def runs_cmd(
     if fmt is ListFormat.csv:
         sys.stdout.write(frame.write_csv())
         return
+    from rich.table import Table
+
     table = Table()
     for header in ("编号", "时间", "类型", "版本", "政策", "年度", "记录条数", "命令行"):
         table.add_column(header)

@@ -143,3 +143,12 @@ def test_a_memo_hit_starts_without_loading_polars(ws: Path, tmp_path: Path) -> N
     assert "POLARS=True" in first.stderr
     assert "POLARS=False" in second.stderr
     assert json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["items"]
+
+
+def test_help_starts_without_polars_or_rich() -> None:
+    import subprocess
+    import sys
+
+    probe = "import sys; import qkaward.cli; print(sorted({'polars', 'rich'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
