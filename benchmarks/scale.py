@@ -24,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench import QKAWARD, ROOT, YEAR, compile_package, load, measure  # noqa: E402
+from bench import QKAWARD, ROOT, YEAR, _git, compile_package, load, measure  # noqa: E402
 
 
 def ensure_parquet(data_dir: Path, size: int, seed: int) -> Path:
@@ -94,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         "load_before": before,
         "load_after": load(),
         "cpu_count": os.cpu_count(),
+        "git": _git(),
     }
     args.results_dir.mkdir(parents=True, exist_ok=True)
     out = args.results_dir / f"scale-{args.enterprises}.json"
