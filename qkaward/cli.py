@@ -295,7 +295,7 @@ def _remembered(
     """The machine output (``fmt``) of command ``name``, ``render(prepared_run)``: given back from the
     results memo when nothing it depends on has changed (:mod:`qkaward.memo`), else computed and kept."""
     from qkaward import memo
-    from qkaward.runner import paid_awards, policy_for, prepare
+    from qkaward.runner import compute, paid_awards, policy_for
 
     spec = _spec(
         workspace,
@@ -311,17 +311,15 @@ def _remembered(
     )
     pol = policy_for(spec, policy, sets or ())
     pol.check_year(year)
-    key = (
-        memo.run_key(spec, pol, year, paid_awards(ledger or spec.ledger), f"{name}/{fmt}")
-        if spec.files
-        else None
-    )
+    book = ledger or spec.ledger
+    paid = paid_awards(book)
+    key = memo.run_key(spec, pol, year, paid, f"{name}/{fmt}") if spec.files else None
     text = memo.load(spec, key)
     if text is not None:
         _info("输入文件、政策和台账都没有变化，沿用上次的计算结果（加 --no-cache 重新计算）")
         return text
     with _progress() as on_file:
-        run = prepare(spec, year, policy=policy, overrides=sets or (), ledger=ledger, on_file=on_file)
+        run = compute(spec, year, pol, paid, book, on_file=on_file)
     text = render(run)
     memo.store(spec, key, text)
     return text
@@ -373,17 +371,29 @@ def classify(
     """
     _check_format(fmt, ("table", "json", "csv"))
     inputs = (workspace, stats, tax, enterprises, events, incubators, talents)
+    _answer(
+        "classify",
+        fmt,
+        output,
+        _classify_text,
+        inputs,
+        year=year,
+        policy=policy,
+        sets=sets,
+        no_cache=no_cache,
+    )
+
+
+def _answer(name: str, fmt: str, output: Path | None, text_of: Callable, inputs: tuple, **options) -> None:
+    """A computing command's output: JSON/CSV through the results memo, else its terminal table
+    (``dashboard.print_<name>``)."""
     if fmt != "table":
-        render = functools.partial(_classify_text, fmt=fmt, year=year)
-        text = _remembered(
-            "classify", fmt, render, *inputs, year=year, policy=policy, sets=sets, no_cache=no_cache
-        )
-        _emit(text, output)
+        render = functools.partial(text_of, fmt=fmt, year=options["year"])
+        _emit(_remembered(name, fmt, render, *inputs, **options), output)
         return
     from qkaward.render import dashboard
 
-    run = _prepare(*inputs, year=year, policy=policy, sets=sets, no_cache=no_cache)
-    dashboard.print_classify(out, run.result)
+    getattr(dashboard, f"print_{name}")(out, _prepare(*inputs, **options).result)
 
 
 def _classify_text(run, *, fmt: str, year: int) -> str:
@@ -566,17 +576,9 @@ def targets(
     """
     _check_format(fmt, ("table", "json", "csv"))
     inputs = (workspace, stats, tax, enterprises, events, incubators, talents)
-    if fmt != "table":
-        render = functools.partial(_targets_text, fmt=fmt, year=year)
-        text = _remembered(
-            "targets", fmt, render, *inputs, year=year, policy=policy, sets=sets, no_cache=no_cache
-        )
-        _emit(text, output)
-        return
-    from qkaward.render import dashboard
-
-    run = _prepare(*inputs, year=year, policy=policy, sets=sets, no_cache=no_cache)
-    dashboard.print_targets(out, run.result)
+    _answer(
+        "targets", fmt, output, _targets_text, inputs, year=year, policy=policy, sets=sets, no_cache=no_cache
+    )
 
 
 TARGET_HEADERS = {

@@ -57,10 +57,23 @@ def prepare(
     """Run the rules for ``year``. The policy is loaded (and the year checked) before any file is read."""
     pol = policy_for(spec, policy, overrides)
     pol.check_year(year)
+    book = ledger or spec.ledger
+    return compute(spec, year, pol, paid_awards(book), book, inputs=inputs, on_file=on_file)
+
+
+def compute(
+    spec: InputSpec,
+    year: int,
+    pol: Policy,
+    paid: pl.DataFrame | None,
+    book: Path | None,
+    *,
+    inputs: Inputs | None = None,
+    on_file: Callable[[int, int, str], None] | None = None,
+) -> Prepared:
+    """:func:`prepare` with the policy (year checked) and the ledger's paid awards already loaded."""
     from qkaward.inputs.load import load_inputs
     from qkaward.rules import run
 
     got = inputs if inputs is not None else load_inputs(spec, on_file=on_file)
-    book = ledger or spec.ledger
-    result = run(got, pol, year, paid_awards(book))
-    return Prepared(spec, got, pol, result, book)
+    return Prepared(spec, got, pol, run(got, pol, year, paid), book)

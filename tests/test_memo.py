@@ -35,7 +35,7 @@ def _forbid_computing(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(*_a, **_k):
         raise AssertionError("computed although the memo should have answered")
 
-    monkeypatch.setattr(runner, "prepare", fail)
+    monkeypatch.setattr(runner, "compute", fail)
 
 
 def _results() -> Path:
@@ -71,8 +71,8 @@ def test_another_year_policy_setting_or_format_is_computed_again(ws: Path, monke
     base = ["awards", "-w", str(ws)]
     _run(*base, "--year", "2020", "--format", "json")
     calls = []
-    real = runner.prepare
-    monkeypatch.setattr(runner, "prepare", lambda *a, **k: calls.append(a) or real(*a, **k))
+    real = runner.compute
+    monkeypatch.setattr(runner, "compute", lambda *a, **k: calls.append(a) or real(*a, **k))
     _run(*base, "--year", "2019", "--format", "json")
     _run(*base, "--year", "2020", "--format", "csv")
     doc = json.loads(_run(*base, "--year", "2020", "--format", "json", "--set", "ladder.upgrade=full"))
@@ -93,8 +93,8 @@ def test_new_code_does_not_meet_old_results(ws: Path, monkeypatch) -> None:
     _run("awards", "--year", "2020", "-w", str(ws), "--format", "json")
     monkeypatch.setattr(memo, "code_fingerprint", lambda: "another version of qkaward")
     calls = []
-    real = runner.prepare
-    monkeypatch.setattr(runner, "prepare", lambda *a, **k: calls.append(a) or real(*a, **k))
+    real = runner.compute
+    monkeypatch.setattr(runner, "compute", lambda *a, **k: calls.append(a) or real(*a, **k))
     _run("awards", "--year", "2020", "-w", str(ws), "--format", "json")
     assert len(calls) == 1
 
