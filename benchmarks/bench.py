@@ -48,7 +48,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -148,25 +148,31 @@ def load() -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------------------- data
-def ensure_data(data_dir: Path, size: int, seed: int) -> Path:
-    """The generated workspace for (size, seed), generating it on first use (atomically, by rename)."""
-    target = data_dir / f"size-{size}-seed-{seed}"
+def generate_once(target: Path, write: Callable[[Path], object], what: str) -> Path:
+    """``target``, written by ``write(folder)`` on first use: into a temporary folder renamed into
+    place, with a ``.complete`` marker, so an interrupted generation is never taken for data."""
     if (target / ".complete").exists():
         return target
-    tmp = data_dir / f"size-{size}-seed-{seed}.tmp"
+    tmp = target.with_name(target.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     shutil.rmtree(target, ignore_errors=True)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    print(f"generating {size} enterprises (seed {seed}) into {target} …", flush=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    print(f"generating {what} into {target} …", flush=True)
     start = time.perf_counter()
-    subprocess.run(
-        [QKAWARD, "sample", str(tmp), "--size", str(size), "--seed", str(seed)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    write(tmp)
     tmp.rename(target)
     (target / ".complete").write_text(f"generated in {time.perf_counter() - start:.1f} s\n", encoding="utf-8")
     return target
+
+
+def ensure_data(data_dir: Path, size: int, seed: int) -> Path:
+    """The generated workspace for (size, seed) (``qkaward sample --size``), generated on first use."""
+
+    def write(folder: Path) -> None:
+        cmd = [QKAWARD, "sample", str(folder), "--size", str(size), "--seed", str(seed)]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+
+    return generate_once(data_dir / f"size-{size}-seed-{seed}", write, f"{size} enterprises (seed {seed})")
 
 
 def cache_flag_available() -> bool:

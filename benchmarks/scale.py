@@ -18,30 +18,21 @@ import json
 import os
 import shutil
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench import QKAWARD, ROOT, YEAR, _git, compile_package, load, measure  # noqa: E402
+from bench import QKAWARD, ROOT, YEAR, _git, compile_package, generate_once, load, measure  # noqa: E402
 
 
 def ensure_parquet(data_dir: Path, size: int, seed: int) -> Path:
-    """The Parquet workspace for (size, seed), generated on first use (atomically, by rename)."""
+    """The Parquet workspace for (size, seed), generated on first use."""
     from qkaward.sample import _write_big_parquet, build_columns
 
     target = data_dir / f"parquet-{size}-seed-{seed}"
-    if (target / "qkaward.toml").exists():
-        return target
-    tmp = data_dir / f"parquet-{size}-seed-{seed}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    print(f"generating {size} enterprises (seed {seed}) as Parquet into {target} …", flush=True)
-    start = time.perf_counter()
-    _write_big_parquet(tmp, build_columns(size, seed))
-    tmp.rename(target)
-    print(f"  generated in {time.perf_counter() - start:.0f} s", flush=True)
-    return target
+    what = f"{size} enterprises (seed {seed}) as Parquet"
+    return generate_once(target, lambda folder: _write_big_parquet(folder, build_columns(size, seed)), what)
 
 
 def input_rows(directory: Path) -> dict[str, int]:
