@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import time
 from collections.abc import Callable, Sequence
@@ -108,3 +109,20 @@ def wait_for_marker(path: Path, proc: subprocess.Popen[str], timeout: float = 60
             proc.kill()
             pytest.fail("child did not reach the marker in time")
         time.sleep(0.01)
+
+
+#: The bundled sample district.
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+def copy_sample(tmp_path: Path) -> Path:
+    """A private copy of the sample workspace (without any ledger: tests write their own inside it)."""
+    target = tmp_path / "ws"
+    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns("ledger.sqlite*"))
+    return target
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    """A private copy of the sample workspace."""
+    return copy_sample(tmp_path)

@@ -4,27 +4,16 @@ targets, policy, the ledger round trip, report and whatif (SPEC §9)."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import openpyxl
-import pytest
 from conftest import VALID
 from typer.testing import CliRunner
 
 from qkaward.cli import app
 
-SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 UPGRADE = "91420104734885442U"  # 五十亿级 in 2019, 百亿级 in 2020 (sample_data/README.md)
 runner = CliRunner()
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> Path:
-    """A private copy of the sample workspace (the ledger is written inside it)."""
-    target = tmp_path / "ws"
-    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns("ledger.sqlite*"))
-    return target
 
 
 def _json(args: list[str]) -> dict:

@@ -40,7 +40,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from conftest import wait_for_marker
+from conftest import copy_sample, wait_for_marker
 
 HERE = Path(__file__).resolve()
 SAMPLE = HERE.parent.parent / "sample_data"
@@ -158,9 +158,7 @@ def cache_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @pytest.fixture
 def ws(tmp_path: Path, cache_env: Path) -> Path:
     """A private copy of the sample workspace."""
-    target = tmp_path / "ws"
-    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns("ledger.sqlite*"))
-    return target
+    return copy_sample(tmp_path)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,15 +13,7 @@ from typer.testing import CliRunner
 from qkaward import memo, runner
 from qkaward.cli import app
 
-SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 cli = CliRunner()
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> Path:
-    target = tmp_path / "ws"
-    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns("ledger.sqlite*"))
-    return target
 
 
 def _run(*args: str) -> str:

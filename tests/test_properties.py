@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import sqlite3
 import tempfile
 import zipfile
@@ -35,6 +34,7 @@ from typing import Any
 import openpyxl
 import polars as pl
 import pytest
+from conftest import SAMPLE, copy_sample
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -53,7 +53,7 @@ try:
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+
 POLICY = load_policy()
 YI = 10**8
 WAN = 10**4
@@ -399,9 +399,7 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture
 def ws(tmp_path: Path, cache_dir: Path) -> Path:
-    target = tmp_path / "ws"
-    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns("ledger.sqlite*"))
-    return target
+    return copy_sample(tmp_path)
 
 
 def _invoke(args: list[str]) -> Any:
