@@ -13,16 +13,36 @@ import resource
 import sys
 from pathlib import Path
 
-#: Address-space limit of the child (bytes): a BIFF sheet holds at most 65,536 rows; parsing the
-#: sample .xls peaks at ~70 MB, so 1 GiB leaves room while stopping a runaway allocation quickly.
+#: Address space the child may take for parsing, beyond what it holds once its libraries are loaded
+#: (bytes): a BIFF sheet holds at most 65,536 rows and parsing the sample .xls peaks at ~70 MB, so 1 GiB
+#: leaves room while stopping a runaway allocation quickly. Polars alone reserves several hundred MB of
+#: address space when imported (how much varies from run to run), so the limit is counted from there:
+#: a flat 1 GiB made valid files fail now and then ("memory allocation of 336 bytes failed").
 MEMORY_LIMIT = 1024**3
 
 
+def _address_space() -> int:
+    """This process's virtual size in bytes (VmSize), or 0 where /proc is not available."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def main(src: str, out: str) -> int:
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     import fastexcel
+    import polars as pl
+
+    pl.DataFrame({"x": [1, 2]}).sum()  # start Polars' thread pool before the limit is measured
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = _address_space() + MEMORY_LIMIT
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
     reader = fastexcel.read_excel(Path(src).read_bytes())
     names = list(reader.sheet_names)
