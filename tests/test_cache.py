@@ -26,7 +26,7 @@ def _forbid_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(*_a, **_k):
         raise AssertionError("parsed although the cache should have answered")
 
-    monkeypatch.setattr(load_module, "read_role_file", fail)
+    monkeypatch.setattr(load_module, "read_part", fail)
 
 
 def test_second_read_comes_from_the_cache_with_the_same_result(stats: Path, monkeypatch) -> None:

@@ -12,18 +12,24 @@ import codecs
 import csv
 import functools
 import io
+import itertools
 import re
 import tempfile
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from qkaward.errors import InputError
 from qkaward.inputs.workspace import SUFFIXES
 from qkaward.inputs.xlsxcells import unusable_cells
+
+if TYPE_CHECKING:
+    import fastexcel
 
 #: Largest input file accepted, and the zip limits checked before an xlsx is decompressed.
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -56,9 +62,24 @@ class Grid:
         return [list(r) for r in self.frame.head(n).iter_rows()]
 
 
+@dataclass(frozen=True)
+class Part:
+    """A part of a file that can be parsed apart from (and at the same time as) the others: one sheet
+    of an xlsx workbook, or the whole file. ``weight`` (bytes) lets the largest parts start first."""
+
+    weight: int
+    grids: Callable[[], Iterator[Grid]]
+
+
 def read_grids(path: Path, label: str | None = None) -> Iterator[Grid]:
     """Every sheet of ``path`` as a :class:`Grid`, one at a time; raises :class:`InputError` when
-    unreadable (for an Excel file, possibly only when a later sheet is reached).
+    unreadable (for an Excel file, possibly only when a later sheet is reached)."""
+    return itertools.chain.from_iterable(part.grids() for part in file_parts(path, label))
+
+
+def file_parts(path: Path, label: str | None = None) -> list[Part]:
+    """``path`` checked and split into :class:`Part` s, in sheet order; raises :class:`InputError`
+    when it cannot be read at all. Nothing is parsed until a part's ``grids`` is called.
 
     The reader is chosen by the file's first bytes, not only its name: government systems export
     xlsx named .xls, and HTML tables named .xls."""
@@ -85,7 +106,7 @@ def read_grids(path: Path, label: str | None = None) -> Iterator[Grid]:
     if suffix in (".xlsx", ".xlsm", ".xls"):
         if kind == "zip":
             _check_zip(path, name)
-            return _read_excel(path, name)
+            return _excel_parts(path, name, size)
         if kind == "ole":
             if _encrypted(path):  # an xlsx with an open password is an OLE file holding EncryptedPackage
                 raise InputError(
@@ -93,15 +114,15 @@ def read_grids(path: Path, label: str | None = None) -> Iterator[Grid]:
                 )
             if not _ole_plausible(head, size):
                 raise InputError(f"无法读取 Excel 文件 {name}（文件可能已损坏、被加密或设置了密码）")
-            return iter(_read_xls(path, name))
+            return [Part(size, lambda: iter(_read_xls(path, name)))]
         if kind == "html":
             raise InputError(
                 f"文件 {name} 实际是网页格式（HTML），不是 Excel 文件：请在 Excel 中打开后另存为 .xlsx"
             )
         raise InputError(f"文件 {name} 不是有效的 {suffix[1:]} 文件（可能已损坏、被加密或只是改了扩展名）")
     if suffix == ".parquet":
-        return iter([_read_parquet(path, name)])
-    return iter([_read_csv(path, name)])
+        return [Part(size, lambda: iter([_read_parquet(path, name)]))]
+    return [Part(size, lambda: iter([_read_csv(path, name)]))]
 
 
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
@@ -153,24 +174,55 @@ def _check_zip(path: Path, name: str) -> None:
         )
 
 
-def _read_excel(path: Path, name: str) -> Iterator[Grid]:
-    """The sheets one at a time: a sheet is parsed when the reader asks for it, so a workbook of
-    three million-row sheets never holds more than one of them as a grid."""
+def _excel_parts(path: Path, name: str, size: int) -> list[Part]:
+    """One part per sheet: calamine parses a sheet on one core and releases the GIL, so the sheets of
+    one workbook (a tax export with a sheet per year) can be parsed at the same time."""
+    failed = f"无法读取 Excel 文件 {name}（文件可能已损坏或设置了密码）"
+    # calamine picks its parser by the suffix when given a path; an xlsx named .xls goes as bytes,
+    # which calamine sniffs.
+    as_bytes = path.suffix.lower() == ".xls"
+    _, names = _open_excel(path, as_bytes, failed)
+    # One search of the file's XML serves all its sheets, and only if a sheet needs it.
+    scan = None if as_bytes else _once(lambda: unusable_cells(path))
+    groups = [names] if as_bytes else [[s] for s in names]  # a renamed file is read once, in one part
+    share = size // max(1, len(groups))
+    return [Part(share, functools.partial(_read_excel, path, name, g, as_bytes, scan)) for g in groups]
+
+
+def _open_excel(path: Path, as_bytes: bool, failed: str) -> tuple[fastexcel.ExcelReader, list[str]]:
+    """The workbook's reader and sheet names; :class:`InputError` ``failed`` when it cannot be opened."""
     import fastexcel
 
-    failed = f"无法读取 Excel 文件 {name}（文件可能已损坏或设置了密码）"
     try:
-        # calamine picks its parser by the suffix when given a path; an xlsx named .xls goes as bytes,
-        # which calamine sniffs.
-        reader = fastexcel.read_excel(path.read_bytes() if path.suffix.lower() == ".xls" else path)
-        names = list(reader.sheet_names)
+        reader = fastexcel.read_excel(path.read_bytes() if as_bytes else path)
+        return reader, list(reader.sheet_names)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # fastexcel's errors, and calamine panics (which are BaseExceptions)
         raise InputError(failed) from None
-    # One search of the file's XML serves all its sheets, and only if a sheet needs it.
-    scan = functools.cache(lambda: unusable_cells(path)) if path.suffix.lower() != ".xls" else None
-    for sheet in names:
+
+
+def _once(compute: Callable[[], dict]) -> Callable[[], dict]:
+    """``compute`` run at most once, also when two threads ask at the same time."""
+    lock, done = threading.Lock(), []
+
+    def get() -> dict:
+        with lock:
+            if not done:
+                done.append(compute())
+            return done[0]
+
+    return get
+
+
+def _read_excel(
+    path: Path, name: str, sheets: list[str], as_bytes: bool, scan: Callable[[], dict] | None
+) -> Iterator[Grid]:
+    """The given sheets one at a time: a sheet is parsed when the reader asks for it, so a workbook
+    of three million-row sheets read in one part never holds more than one of them as a grid."""
+    failed = f"无法读取 Excel 文件 {name}（文件可能已损坏或设置了密码）"
+    reader, _ = _open_excel(path, as_bytes, failed)
+    for sheet in sheets:
         try:
             frame = reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string").to_polars()
         except (KeyboardInterrupt, SystemExit):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -13,7 +14,8 @@ from qkaward.errors import UsageError
 from qkaward.fingerprint import sha256_of
 from qkaward.inputs.columns import ColumnConfig, load_columns
 from qkaward.inputs.creditcode import code_key
-from qkaward.inputs.read import RoleRead, read_role_file, role_schema
+from qkaward.inputs.grid import file_parts
+from qkaward.inputs.read import RoleRead, SheetRead, combine, read_part, role_schema
 from qkaward.inputs.workspace import ROLES, InputSpec
 from qkaward.schema import PROBLEM, Inputs, empty
 
@@ -111,18 +113,40 @@ def dedupe(frame: pl.DataFrame, role: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     return kept.drop("__i", "__n", "__variants", "__first", "__firstpos"), problems
 
 
-def read_cached(path: Path, role: str, label: str, cfg: ColumnConfig, cache: Path | None) -> RoleRead:
-    """:func:`read_role_file`, through the parsed-input cache when ``cache`` is a folder."""
-    if cache is None or not path.is_file():
-        return read_role_file(path, role, label=label, columns=cfg)
+@dataclass
+class _File:
+    """One input file on its way through :func:`load_inputs`."""
+
+    role: str
+    path: Path
+    label: str
+    read: RoleRead | None = None  # from the cache
+    key: str | None = None  # the cache entry to store a fresh read under
+    sha256: str | None = None
+    parts: list[Future[list[SheetRead]]] = field(default_factory=list)
+
+
+def _look_up(item: _File, cfg: ColumnConfig, cache: Path | None) -> None:
+    """Fill ``item.read`` from the parsed-input cache when ``cache`` is a folder holding the file."""
+    if cache is None or not item.path.is_file():
+        return
     from qkaward.inputs import cache as store
 
-    key = store.entry_key(sha256_of(path), role, label, cfg)
-    hit = store.load(cache, key)
-    if hit is not None:
-        return hit
-    got = read_role_file(path, role, label=label, columns=cfg)
-    store.store(cache, key, got)
+    item.sha256 = sha256_of(item.path)
+    item.key = store.entry_key(item.sha256, item.role, item.label, cfg)
+    item.read = store.load(cache, item.key)
+
+
+def _finish(item: _File, cfg: ColumnConfig, cache: Path | None) -> RoleRead:
+    """The file's read: from the cache, or its parts put together (and stored in the cache)."""
+    if item.read is not None:
+        return item.read
+    sheets = [sheet for part in item.parts for sheet in part.result()]
+    got = combine(item.path, item.label, item.role, cfg, sheets, item.sha256)
+    if cache is not None and item.key is not None:
+        from qkaward.inputs import cache as store
+
+        store.store(cache, item.key, got)
     return got
 
 
@@ -133,30 +157,39 @@ def load_inputs(
 ) -> Inputs:
     """Read every file of ``spec``; raise on an unreadable file, collect cell and row problems.
 
-    ``on_file(i, n, label)`` is called before each file is read (for a progress display)."""
+    ``on_file(i, n, label)`` is called after each file is read, in the order given (for a progress
+    display)."""
     cfg = columns or load_columns()
     if not spec.files:
         raise UsageError("没有指定输入文件：请用 -w 工作目录，或 --stats/--tax 等选项指定文件")
+    items = [_File(role, path, spec.label(path)) for role, path in spec.files]
     frames: dict[str, list[pl.DataFrame]] = {r: [] for r in ROLES}
     problems, files = [], []
-    done = iter(range(1, len(spec.files) + 1))
-
-    def read(item: tuple[str, Path]) -> RoleRead:
-        role, path = item
-        got = read_cached(path, role, spec.label(path), cfg, spec.cache)
-        if on_file is not None:
-            on_file(next(done), len(spec.files), spec.label(path))
-        return got
-
-    # calamine parses one file on one core and releases the GIL: two files at a time use both cores.
-    # The largest files start first (so one big export does not run alone at the end); results are
-    # taken in the order given, so frames, problems and errors do not depend on timing.
+    # calamine parses one sheet on one core and releases the GIL: the parts of the files not in the
+    # cache (one per sheet of a workbook, else the whole file) are parsed two at a time, the largest
+    # first (so one big sheet does not run alone at the end). Results are taken in the order given,
+    # so frames, problems and errors do not depend on timing.
     with ThreadPoolExecutor(max_workers=read_threads()) as pool:
-        order = sorted(range(len(spec.files)), key=lambda i: _size(spec.files[i]), reverse=True)
-        pending = {i: pool.submit(read, spec.files[i]) for i in order}
-        results = [pending[i].result() for i in range(len(spec.files))]
-    for (role, _path), got in zip(spec.files, results, strict=True):
-        frames[role].append(got.frame)
+        try:
+            jobs = []
+            for item in items:
+                _look_up(item, cfg, spec.cache)
+                if item.read is None:
+                    jobs += [(part, item) for part in file_parts(item.path, item.label)]
+            order = sorted(range(len(jobs)), key=lambda k: -jobs[k][0].weight)
+            started = {k: pool.submit(read_part, jobs[k][0], jobs[k][1].role, cfg) for k in order}
+            for k, (_, item) in enumerate(jobs):
+                item.parts.append(started[k])
+            results = []
+            for i, item in enumerate(items, 1):
+                results.append(_finish(item, cfg, spec.cache))
+                if on_file is not None:
+                    on_file(i, len(items), item.label)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    for item, got in zip(items, results, strict=True):
+        frames[item.role].append(got.frame)
         problems.append(got.problems)
         files.append(got.file)
     tables: dict[str, pl.DataFrame] = {}
@@ -175,13 +208,6 @@ def load_inputs(
     stats_years = tuple(sorted({y for f in files if f.role == "stats" for y in f.years}))
     all_problems = pl.concat([p for p in problems if p.height] or [empty(PROBLEM)], how="vertical_relaxed")
     return Inputs(**tables, problems=sort_problems(all_problems), files=tuple(files), stats_years=stats_years)
-
-
-def _size(item: tuple[str, Path]) -> int:
-    try:
-        return item[1].stat().st_size if item[1].is_file() else 0
-    except OSError:  # reported by the reader, in its turn
-        return 0
 
 
 def unit_jumps(frame: pl.DataFrame, column: str, label: str, ratio: int) -> pl.DataFrame:

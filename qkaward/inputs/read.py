@@ -19,7 +19,7 @@ from qkaward.fingerprint import sha256_of
 from qkaward.inputs import values
 from qkaward.inputs.columns import ColumnConfig, RoleSpec, load_columns
 from qkaward.inputs.creditcode import check_frame
-from qkaward.inputs.grid import Grid, read_grids
+from qkaward.inputs.grid import Grid, Part, file_parts
 from qkaward.inputs.header import Column, Header, file_year, find_header, title_unit, title_year
 from qkaward.schema import PROBLEM, PROVENANCE, ROLE_LABELS, ROLE_SCHEMAS, InputFile, empty
 
@@ -59,64 +59,77 @@ def role_schema(role: str) -> dict[str, pl.DataType]:
     return (LEDGER_SCHEMA if role == "ledger" else ROLE_SCHEMAS[role]) | PROVENANCE
 
 
+@dataclass(frozen=True)
+class SheetRead:
+    """What reading one sheet gave: its rows, or (``frame`` None) the required fields it lacks."""
+
+    sheet: str
+    frame: pl.DataFrame | None
+    problems: pl.DataFrame
+    rows_read: int = 0
+    units: frozenset[str] = frozenset()
+    missing: tuple[str, ...] = ()
+
+
 def read_role_file(
     path: Path, role: str, *, label: str | None = None, columns: ColumnConfig | None = None
 ) -> RoleRead:
     """Read every matching sheet of ``path`` as ``role``; raise :class:`InputError` if none matches."""
     cfg = columns or load_columns()
+    role_spec(role, cfg)
+    name = label or str(path)
+    sheets = [s for part in file_parts(path, name) for s in read_part(part, role, cfg)]
+    return combine(path, name, role, cfg, sheets)
+
+
+def role_spec(role: str, cfg: ColumnConfig) -> RoleSpec:
+    """The column specification of ``role``; a :class:`UsageError` for an unknown role."""
     if role not in cfg.roles:
         raise UsageError(f"未知的输入类别：{role}（可用：{'、'.join(cfg.roles)}）")
-    spec = cfg.roles[role]
-    name = label or str(path)
-    grids = read_grids(path, name)
-    frames, problems, used, ignored, units = [], [], [], [], set()
-    nearest: tuple[int, str, list[str]] | None = None
-    rows_read = 0
-    for grid in grids:
+    return cfg.roles[role]
+
+
+def read_part(part: Part, role: str, cfg: ColumnConfig) -> list[SheetRead]:
+    """Every sheet of one part of a file read as ``role``, its grid released before the next is parsed."""
+    spec = role_spec(role, cfg)
+    read = []
+    for grid in part.grids():
         header = find_header(grid, spec, cfg)
         missing = header.missing(spec) if header else list(spec.required)
         if missing:
-            ignored.append(grid.sheet)
             labels = "、".join(cfg.fields[f].aliases[0] for f in missing)
-            matched = len(spec.required) - len(missing)
-            if nearest is None or matched > nearest[0]:
-                nearest = (matched, grid.sheet, missing)
-            if grid.sheet:
-                problems.append(
-                    _problem(
-                        name,
-                        grid.sheet,
-                        None,
-                        "",
-                        "",
-                        f"工作表表头与{_role_label(role)}不符（缺少：{labels}），未读取",
-                        "skipped",
-                    )
-                )
+            problem = f"工作表表头与{_role_label(role)}不符（缺少：{labels}），未读取"
+            problems = _problem(grid.file, grid.sheet, None, "", "", problem, "skipped")
+            problems = problems if grid.sheet else empty(PROBLEM)  # a csv has no sheet to name
+            read.append(SheetRead(grid.sheet, None, problems, missing=tuple(missing)))
             continue
         assert header is not None
-        frame, sheet_problems, n_read, sheet_units = _read_sheet(grid, header, role, spec, cfg)
-        units |= sheet_units
-        frames.append(frame)
-        problems.append(sheet_problems)
-        used.append(grid.sheet)
+        frame, problems, n_read, units = _read_sheet(grid, header, role, spec, cfg)
+        read.append(SheetRead(grid.sheet, frame, problems, n_read, frozenset(units)))
         del grid  # before the next sheet is parsed: one sheet's grid in memory at a time
-        rows_read += n_read
-    if not frames:
-        if nearest is None:
+    return read
+
+
+def combine(
+    path: Path, name: str, role: str, cfg: ColumnConfig, sheets: list[SheetRead], sha256: str | None = None
+) -> RoleRead:
+    """The sheets of one file (in sheet order) as one read; raise :class:`InputError` if none matched."""
+    used = [s for s in sheets if s.frame is not None]
+    ignored = [s for s in sheets if s.frame is None]
+    if not used:
+        if not ignored:
             raise InputError(f"文件 {name} 中没有数据")
-        _, sheet, missing = nearest
-        where = f"（最接近的是工作表“{sheet}”）" if sheet else ""
-        need = "、".join(cfg.fields[f].aliases[0] for f in missing)
+        # the sheet nearest to the role: the most required fields found, the first of equals
+        nearest = min(ignored, key=lambda s: len(s.missing))
+        where = f"（最接近的是工作表“{nearest.sheet}”）" if nearest.sheet else ""
+        need = "、".join(cfg.fields[f].aliases[0] for f in nearest.missing)
         raise InputError(f"文件 {name} 不是有效的{_role_label(role)}：找不到必需的列 {need}{where}")
+    problems = [s.problems for s in sheets if s.problems.height]
+    rows_read = sum(s.rows_read for s in used)
     if rows_read == 0:  # a header and nothing under it: an export that pays nobody deserves a look
-        problems.append(_problem(name, used[0], None, "", "", "文件只有表头，没有数据行", "warning"))
-    frame = pl.concat(frames, how="vertical_relaxed")
-    problems_frame = (
-        pl.concat([p for p in problems if p.height], how="vertical_relaxed")
-        if any(p.height for p in problems)
-        else empty(PROBLEM)
-    )
+        problems.append(_problem(name, used[0].sheet, None, "", "", "文件只有表头，没有数据行", "warning"))
+    frame = pl.concat([s.frame for s in used], how="vertical_relaxed")
+    problems_frame = pl.concat(problems, how="vertical_relaxed") if problems else empty(PROBLEM)
     real = frame.filter(~pl.col("from_prev_column")) if "from_prev_column" in frame.columns else frame
     years = (
         tuple(sorted(y for y in real["year"].unique().to_list() if y is not None))
@@ -126,11 +139,11 @@ def read_role_file(
     info = InputFile(
         path=name,
         role=role,
-        sha256=sha256_of(path),
-        sheets=tuple(used),
-        ignored_sheets=tuple(ignored),
+        sha256=sha256 or sha256_of(path),
+        sheets=tuple(s.sheet for s in used),
+        ignored_sheets=tuple(s.sheet for s in ignored),
         years=years,
-        units=tuple(sorted(units)),
+        units=tuple(sorted(set().union(*(s.units for s in used)))),
         rows_read=rows_read,
         rows_used=real.height,
     )
