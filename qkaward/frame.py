@@ -18,6 +18,7 @@ import polars as pl
 from qkaward import schema
 from qkaward.inputs.creditcode import code_key
 from qkaward.policy import Policy
+from qkaward.schema import PROVENANCE
 
 #: Columns of the enterprise × year frame (besides those named in the docstring of :func:`build_frame`).
 FRAME: dict[str, pl.DataType] = {
@@ -101,59 +102,158 @@ def _problem(lf: pl.LazyFrame, column: str, value: pl.Expr, message: pl.Expr, se
     ).cast(schema.PROBLEM)  # type: ignore[arg-type]
 
 
-#: The join key of the frame: ``_k`` is the enterprise as an integer (see
-#: :func:`qkaward.inputs.creditcode.code_key`), and the year.
-_KEYS = ["_k", "year"]
+#: Kinds of source rows, in the order they sort within an enterprise × year: a source's real row
+#: before its 上年同期 row, statistics before tax.
+STATS_REAL, STATS_PREV, TAX_REAL, TAX_PREV = range(4)  # not-policy: row kinds
+KINDS = 4  # not-policy: row kinds
+INT128_MAX = (1 << 127) - 1  # not-policy: integer range
+#: Values compared between a 上年同期 row and the real row of the same source, with their labels.
+_COMPARED = {
+    STATS_PREV: {"revenue_yuan": "营业收入"},
+    TAX_PREV: {"fiscal_yuan": "区级财政贡献", "revenue_yuan": "营业收入"},
+}
 
 
-def _first_of_key(lf: pl.LazyFrame) -> pl.LazyFrame:
-    """``lf`` with ``_first``: the row is the first one of its (credit_code, year) key."""
-    return lf.with_columns(pl.struct(_KEYS).is_first_distinct().alias("_first"))
+def _order(stats: pl.DataFrame, tax: pl.DataFrame) -> pl.DataFrame:
+    """Every statistics and tax row as (``_k``, year, kind, ``_row`` = its row in its source), sorted
+    by enterprise, year and kind, rows of equal keys in input order.
+
+    The three keys are packed into one Int128 when they fit (a one-column sort of 6.5M rows: 0.2 s
+    instead of 1.4 s); codes that are not keyable (``_k`` is then the text) sort on the columns."""
+    rows = pl.concat(
+        [
+            df.select(
+                "_k",
+                "year",
+                (pl.col("from_prev_column").fill_null(False).cast(pl.UInt8) + first).alias("kind"),
+                pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"),
+            )
+            for df, first in ((stats, STATS_REAL), (tax, TAX_REAL))
+        ]
+    )
+    by: pl.Expr | list[str] = ["_k", "year", "kind"]
+    if (
+        rows.height
+        and rows.schema["_k"] == pl.Int128
+        and not rows.select("_k", "year").null_count().sum_horizontal().item()
+    ):
+        kmin, kmax, ymin, ymax = rows.select(
+            pl.col("_k").min().alias("kmin"),
+            pl.col("_k").max().alias("kmax"),
+            pl.col("year").min().alias("ymin"),
+            pl.col("year").max().alias("ymax"),
+        ).row(0)
+        span = (ymax - ymin + 1) * KINDS
+        if (kmax - kmin + 1) * span <= INT128_MAX:
+            by = (
+                (pl.col("_k") - pl.lit(kmin, pl.Int128)) * span
+                + (pl.col("year") - ymin).cast(pl.Int128) * KINDS
+                + pl.col("kind").cast(pl.Int128)
+            )
+    return rows.sort(by, maintain_order=True)
 
 
-def _one_source(
-    lf: pl.LazyFrame, value_cols: list[str], labels: dict[str, str]
-) -> tuple[pl.LazyFrame, list[pl.LazyFrame]]:
-    """Real rows plus 上年同期 rows for keys without a real row; warnings where the two disagree."""
-    keys = _KEYS
-    prev_flag = pl.col("from_prev_column").fill_null(False)
-    real_all = _first_of_key(lf.filter(~prev_flag))
-    real = real_all.filter(pl.col("_first")).drop("_first")
-    prev = _first_of_key(lf.filter(prev_flag)).filter(pl.col("_first")).drop("_first")
-    problems = [
-        _problem(
-            real_all.filter(~pl.col("_first")),
-            "credit_code",
-            pl.col("credit_code"),
-            pl.format("同一企业{}年有多行数据，只采用第一行", pl.col("year")),
-            "warning",
-        )
-    ]
-    both = prev.join(real.select(keys + value_cols), on=keys, suffix="_real")
-    for col in value_cols:
-        bad = both.filter(
-            pl.col(col).is_not_null()
-            & pl.col(f"{col}_real").is_not_null()
-            & (pl.col(col) != pl.col(f"{col}_real"))
-        )
+def _problems_at(
+    source: pl.DataFrame,
+    rows: pl.Series,
+    extra: pl.DataFrame | None,
+    column: str,
+    value: pl.Expr,
+    message: pl.Expr,
+    severity: str,
+) -> pl.DataFrame:
+    """Problems at the given rows of ``source`` (its provenance), ``extra`` columns alongside."""
+    at = source.select(pl.all().gather(rows))
+    if extra is not None:
+        at = pl.concat([at, extra], how="horizontal")
+    return _problem(at.lazy(), column, value, message, severity).collect()
+
+
+def _merge_sources(stats: pl.DataFrame, tax: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+    """One row per enterprise × year: ``_k``, year, ``_s``/``_t`` (the statistics and tax row used,
+    or null) and ``in_stats``/``t_real`` (whether that row is real), sorted by ``_k`` and year; and the
+    problems: repeated real rows (the first wins) and 上年同期 rows that disagree with the real row.
+
+    Sources are stacked and sorted once, so every step after the sort compares neighbouring rows: no
+    join, no hashing of the keys."""
+    rows = _order(stats, tax)
+    same_key = (pl.col("_k") == pl.col("_k").shift(1)) & (pl.col("year") == pl.col("year").shift(1))
+    kind = pl.col("kind")
+    is_prev = kind.is_in([STATS_PREV, TAX_PREV])
+    rows = rows.with_columns(same_key.fill_null(False).alias("_same"))
+    rows = rows.with_columns(
+        (pl.col("_same") & (kind == kind.shift(1))).fill_null(False).alias("_repeat"),
+        # a 上年同期 row has a real row of its source when that kind (one less) sorts just before it
+        (pl.col("_same") & (kind.shift(1) == kind - 1) & is_prev).fill_null(False).alias("_has_real"),
+        # the first real row of this row's source and key (for a 上年同期 row that has one)
+        pl.when(~pl.col("_same") | (kind != kind.shift(1)))
+        .then(pl.col("_row"))
+        .forward_fill()
+        .alias("_first"),
+    )
+    rows = rows.with_columns(pl.when(pl.col("_has_real")).then(pl.col("_first").shift(1)).alias("_real_row"))
+    problems: list[pl.DataFrame] = []
+    for real, prev, source in ((STATS_REAL, STATS_PREV, stats), (TAX_REAL, TAX_PREV, tax)):
+        repeated = rows.filter((kind == real) & pl.col("_repeat")).get_column("_row").sort()
         problems.append(
-            _problem(
-                bad,
-                labels[col],
-                pl.col(col),
-                pl.format(
-                    "上年同期列的{}（{}元）与{}年数据（{}元）不一致，采用{}年数据",
-                    pl.lit(labels[col]),
-                    pl.col(col),
-                    pl.col("year"),
-                    pl.col(f"{col}_real"),
-                    pl.col("year"),
-                ),
+            _problems_at(
+                source,
+                repeated,
+                None,
+                "credit_code",
+                pl.col("credit_code"),
+                pl.format("同一企业{}年有多行数据，只采用第一行", pl.col("year")),
                 "warning",
             )
         )
-    merged = pl.concat([real, prev.join(real.select(keys), on=keys, how="anti")], how="vertical")
-    return merged.with_columns((~prev_flag).alias("_real")), problems
+        pairs = rows.filter((kind == prev) & ~pl.col("_repeat") & pl.col("_has_real"))
+        pairs = pairs.select("_row", "_real_row").sort("_row")
+        for col, label in _COMPARED[prev].items():
+            values = source.get_column(col)
+            compared = pairs.with_columns(
+                values.gather(pairs.get_column("_row")).alias("_v"),
+                values.gather(pairs.get_column("_real_row")).alias("_rv"),
+            ).filter(
+                pl.col("_v").is_not_null() & pl.col("_rv").is_not_null() & (pl.col("_v") != pl.col("_rv"))
+            )
+            problems.append(
+                _problems_at(
+                    source,
+                    compared.get_column("_row"),
+                    compared.select("_rv"),
+                    label,
+                    pl.col(col),
+                    pl.format(
+                        "上年同期列的{}（{}元）与{}年数据（{}元）不一致，采用{}年数据",
+                        pl.lit(label),
+                        pl.col(col),
+                        pl.col("year"),
+                        pl.col("_rv"),
+                        pl.col("year"),
+                    ),
+                    "warning",
+                )
+            )
+    # The row of each source used for a key: its first real row, else its first 上年同期 row.
+    used = rows.filter(~pl.col("_repeat") & (~is_prev | ~pl.col("_has_real"))).select(
+        "_k", "year", "kind", "_row"
+    )
+    is_s = pl.col("kind") < TAX_REAL
+    same_next = (pl.col("_k") == pl.col("_k").shift(-1)) & (pl.col("year") == pl.col("year").shift(-1))
+    same_prev = (pl.col("_k") == pl.col("_k").shift(1)) & (pl.col("year") == pl.col("year").shift(1))
+    t_kind = pl.when(is_s).then(pl.when(same_next).then(pl.col("kind").shift(-1))).otherwise(pl.col("kind"))
+    merged = used.with_columns(
+        pl.when(is_s).then(pl.col("_row")).alias("_s"),
+        pl.when(is_s).then(pl.col("kind") == STATS_REAL).alias("in_stats"),
+        pl.when(is_s)
+        .then(pl.when(same_next).then(pl.col("_row").shift(-1)))
+        .otherwise(pl.col("_row"))
+        .alias("_t"),
+        (t_kind == TAX_REAL).alias("t_real"),
+        # a tax row that follows its key's statistics row has been merged into it
+        (is_s | ~same_prev.fill_null(False)).alias("_keep"),
+    ).filter("_keep")
+    return merged.select("_k", "year", "_s", "in_stats", "_t", "t_real"), problems
 
 
 def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
@@ -165,60 +265,41 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
     ``*_prev`` (the same enterprise's figures for year − 1), ``section`` and ``group`` (ladder group
     ``main``/``other``), ``nbs_*`` (the 四上 category and threshold for the row's year).
 
-    Built in three lazy stages, each collected once: the deduplicated sources with their problems,
-    their join, and the frame (sorted once, then only order-keeping steps; no row-wise Python).
+    The sources are merged by one sort (:func:`_merge_sources`); the text columns are gathered once,
+    in the final order; then one lazy plan of order-keeping steps (no row-wise Python).
     """
     stats = conform(inputs.stats, schema.STATS | schema.PROVENANCE)
     tax = conform(inputs.tax, schema.TAX | schema.PROVENANCE)
     ent = conform(inputs.enterprises, schema.ENTERPRISES | schema.PROVENANCE)
     key = code_key([stats, tax, ent]).alias("_k")
     stats, tax, ent = (df.with_columns(key) for df in (stats, tax, ent))
-    s_lf, p1 = _one_source(stats.lazy(), ["revenue_yuan"], {"revenue_yuan": "营业收入"})
-    t_lf, p2 = _one_source(
-        tax.lazy(),
-        ["fiscal_yuan", "revenue_yuan"],
-        {"fiscal_yuan": "区级财政贡献", "revenue_yuan": "营业收入"},
-    )
-    s = s_lf.select(
-        "credit_code",
-        "_k",
-        "year",
+    merged, problems = _merge_sources(stats, tax)
+    s_idx, t_idx = merged.get_column("_s"), merged.get_column("_t")
+    s = stats.select(
+        pl.col("credit_code"),
         pl.col("name").alias("name_s"),
         pl.col("industry_code").alias("ind_s"),
         pl.col("revenue_yuan").alias("rev_s"),
         pl.col("four_above").alias("fa_s"),
         "entry_year",
         pl.col("street").alias("street_s"),
-        pl.col("_real").alias("in_stats"),
-    )
-    t = t_lf.select(
+    ).select(pl.all().gather(s_idx))
+    t = tax.select(
         pl.col("credit_code").alias("code_t"),
-        "_k",
-        "year",
         pl.col("name").alias("name_t"),
         pl.col("industry_code").alias("ind_t"),
         pl.col("revenue_yuan").alias("rev_t"),
         "fiscal_yuan",
         pl.col("street").alias("street_t"),
-        pl.col("_real").alias("t_real"),
-        "src_file",
-        "src_sheet",
-        "src_row",
-    )
-    # Stage 1: each source deduplicated, only the columns the frame needs, with its problems (one
-    # collect; the shared parts run once).
-    s_df, t_df, *problems = pl.collect_all([s, t, *p1, *p2], engine=ENGINE)
-    # Stage 2: the two sources joined (materialised: the name check and the frame both read it).
+    ).select(pl.all().gather(t_idx))
     joined = (
-        s_df.lazy()
-        .join(t_df.lazy(), on=_KEYS, how="full", coalesce=True)
+        pl.concat([merged, s, t], how="horizontal")
         .with_columns(pl.coalesce("credit_code", "code_t").alias("credit_code"))
         .drop("code_t")
-        .collect(engine=ENGINE)
     )
-    del s_df, t_df  # a million enterprises: each source is ~0.5 GB
+    del s, t
 
-    differ = joined.lazy().filter(
+    differ = joined.filter(
         pl.col("in_stats").fill_null(False)
         & pl.col("t_real").fill_null(False)
         & pl.col("name_s").is_not_null()
@@ -226,13 +307,15 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
         & (pl.col("name_s") != pl.col("name_t"))
     )
     problems.append(
-        _problem(
-            differ,
+        _problems_at(
+            tax.select(list(PROVENANCE)),
+            differ.get_column("_t"),
+            differ.select("name_s", "name_t"),
             "name",
             pl.col("name_t"),
             pl.format("税务局数据的企业名称“{}”与统计局数据“{}”不一致，采用统计局名称", "name_t", "name_s"),
             "warning",
-        ).collect(engine=ENGINE)
+        )
     )
 
     master = (
@@ -249,9 +332,9 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
             pl.col("industry_code").alias("ind_m"),
         )
     )
-    # Stage 3: the frame, as one plan. Sorted once, here: every later step keeps the order (left
+    # The frame, as one plan. Already sorted by enterprise and year: every step keeps the order (left
     # joins keep the left order; the previous year is the previous row, (credit_code, year) being unique).
-    f = joined.lazy().drop("t_real").sort(_KEYS).join(master, on="_k", how="left", maintain_order="left")
+    f = joined.lazy().drop("t_real", "_s", "_t").join(master, on="_k", how="left", maintain_order="left")
     stats_years = pl.Series(list(inputs.stats_years), dtype=pl.Int32)
     row_code = pl.coalesce("ind_s", "ind_t")
     run = pl.col("_k").rle_id()  # the enterprise as a run number: rows are sorted by it
@@ -285,16 +368,19 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
             ("four_above", "four_above", ""),
         )
     )
-    frame = conform(f, FRAME).collect(engine=ENGINE)
+    built = f.collect(engine=ENGINE)
     del f, joined
 
     # One warning per enterprise, naming its years: a city's tax export holds tens of thousands of
-    # firms that are in no statistics export (and so have no industry code).
+    # firms that are in no statistics export (and so have no industry code). Rows are sorted by
+    # enterprise and year, one per pair: the years of a group come sorted and distinct.
     missing = (
-        frame.filter(pl.col("industry_code").is_null())
-        .group_by("credit_code", maintain_order=True)
-        .agg(pl.col("year").unique().sort().cast(pl.String).str.join("、").alias("years"))
+        built.filter(pl.col("industry_code").is_null())
+        .group_by("_k", maintain_order=True)
+        .agg(pl.col("credit_code").first(), pl.col("year").cast(pl.String).str.join("、").alias("years"))
     )
+    frame = conform(built, FRAME)
+    del built
     problems.append(
         missing.select(
             pl.lit("").alias("file"),
