@@ -268,8 +268,10 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
     The sources are merged by one sort (:func:`_merge_sources`); the text columns are gathered once,
     in the final order; then one lazy plan of order-keeping steps (no row-wise Python).
     """
-    stats = conform(inputs.stats, schema.STATS | schema.PROVENANCE)
-    tax = conform(inputs.tax, schema.TAX | schema.PROVENANCE)
+    # One chunk each: the sources are gathered from by row number, and a gather from a column of many
+    # chunks (one per sheet read) is ~20x slower (a million codes: 0.9 s instead of 0.05 s).
+    stats = conform(inputs.stats, schema.STATS | schema.PROVENANCE).rechunk()
+    tax = conform(inputs.tax, schema.TAX | schema.PROVENANCE).rechunk()
     ent = conform(inputs.enterprises, schema.ENTERPRISES | schema.PROVENANCE)
     key = code_key([stats, tax, ent]).alias("_k")
     stats, tax, ent = (df.with_columns(key) for df in (stats, tax, ent))
@@ -334,14 +336,24 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
     )
     # The frame, as one plan. Already sorted by enterprise and year: every step keeps the order (left
     # joins keep the left order; the previous year is the previous row, (credit_code, year) being unique).
-    f = joined.lazy().drop("t_real", "_s", "_t").join(master, on="_k", how="left", maintain_order="left")
+    # The master data joined to the keys alone, then put alongside: a join moves every column of its
+    # left side (0.65 s at a million enterprises, even with no master data).
+    beside = joined.lazy().select("_k").join(master, on="_k", how="left", maintain_order="left").drop("_k")
+    f = pl.concat([joined.lazy().drop("t_real", "_s", "_t"), beside], how="horizontal")
     stats_years = pl.Series(list(inputs.stats_years), dtype=pl.Int32)
     row_code = pl.coalesce("ind_s", "ind_t")
     run = pl.col("_k").rle_id()  # the enterprise as a run number: rows are sorted by it
+    # the enterprise's latest known code (rows are in year order within an enterprise), found as a
+    # row number: a window over integers rather than over text
+    f = f.with_columns(
+        pl.when(row_code.is_not_null()).then(pl.int_range(pl.len(), dtype=pl.UInt32)).alias("_at")
+    )
+    at = pl.col("_at")  # a column: inside the window below, int_range would count within the group
     f = f.with_columns(
         pl.coalesce("name_s", "name_t", "name_m").alias("name"),
-        # the enterprise's latest known code (rows are in year order within an enterprise)
-        pl.coalesce(row_code, row_code.drop_nulls().last().over(run), "ind_m").alias("industry_code"),
+        pl.coalesce(row_code.gather(pl.coalesce(at, at.drop_nulls().last().over(run))), "ind_m").alias(
+            "industry_code"
+        ),
         pl.coalesce("rev_s", "rev_t").alias("revenue_yuan"),
         pl.when(pl.col("rev_s").is_not_null())
         .then(pl.lit("stats"))
@@ -375,9 +387,11 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
     # firms that are in no statistics export (and so have no industry code). Rows are sorted by
     # enterprise and year, one per pair: the years of a group come sorted and distinct.
     missing = (
-        built.filter(pl.col("industry_code").is_null())
+        built.select("_k", "credit_code", "year", "industry_code")
+        .filter(pl.col("industry_code").is_null())
         .group_by("_k", maintain_order=True)
-        .agg(pl.col("credit_code").first(), pl.col("year").cast(pl.String).str.join("、").alias("years"))
+        .agg(pl.col("credit_code").first(), pl.col("year").cast(pl.String).alias("years"))
+        .with_columns(pl.col("years").list.join("、"))  # 5x faster than str.join in the aggregation
     )
     frame = conform(built, FRAME)
     del built
@@ -424,10 +438,12 @@ def _classify_industry(f: pl.LazyFrame, policy: Policy, years: list[int]) -> pl.
     sub = year * SUBCLASS_SPAN + pl.col("industry_code").cast(pl.Int64, strict=False)
     div = -(year * DIVISION_SPAN + pl.col("_div").cast(pl.Int64, strict=False))
     f = f.with_columns(pl.when(sub.is_in(keys)).then(sub).otherwise(div).alias("_nbs"))
-    cols = ["nbs_category", "nbs_name", "nbs_threshold_yuan"]
+    # one look-up of the table row, then each column taken from it by position
+    row = pl.col("_nbs").replace_strict(keys, range(len(keys)), default=None, return_dtype=pl.UInt32)
+    f = f.with_columns(row.alias("_nbs"))
     return f.with_columns(
-        pl.col("_nbs").replace_strict(keys, look[c], default=None, return_dtype=look.schema[c]).alias(c)
-        for c in cols
+        pl.lit(look[c]).gather(pl.col("_nbs")).alias(c)
+        for c in ("nbs_category", "nbs_name", "nbs_threshold_yuan")
     )
 
 
