@@ -16,7 +16,7 @@ from typing import overload
 import polars as pl
 
 from qkaward import schema
-from qkaward.inputs.creditcode import code_key
+from qkaward.inputs.creditcode import code_key, packed_key
 from qkaward.policy import Policy
 from qkaward.schema import PROVENANCE
 
@@ -105,8 +105,6 @@ def _problem(lf: pl.LazyFrame, column: str, value: pl.Expr, message: pl.Expr, se
 #: Kinds of source rows, in the order they sort within an enterprise × year: a source's real row
 #: before its 上年同期 row, statistics before tax.
 STATS_REAL, STATS_PREV, TAX_REAL, TAX_PREV = range(4)  # not-policy: row kinds
-KINDS = 4  # not-policy: row kinds
-INT128_MAX = (1 << 127) - 1  # not-policy: integer range
 #: Values compared between a 上年同期 row and the real row of the same source, with their labels.
 _COMPARED = {
     STATS_PREV: {"revenue_yuan": "营业收入"},
@@ -118,8 +116,8 @@ def _order(stats: pl.DataFrame, tax: pl.DataFrame) -> pl.DataFrame:
     """Every statistics and tax row as (``_k``, year, kind, ``_row`` = its row in its source), sorted
     by enterprise, year and kind, rows of equal keys in input order.
 
-    The three keys are packed into one Int128 when they fit (a one-column sort of 6.5M rows: 0.2 s
-    instead of 1.4 s); codes that are not keyable (``_k`` is then the text) sort on the columns."""
+    The keys are packed into one Int128 when they fit (:func:`packed_key`); codes that are not
+    keyable (``_k`` is then the text) sort on the columns."""
     rows = pl.concat(
         [
             df.select(
@@ -131,26 +129,12 @@ def _order(stats: pl.DataFrame, tax: pl.DataFrame) -> pl.DataFrame:
             for df, first in ((stats, STATS_REAL), (tax, TAX_REAL))
         ]
     )
-    by: pl.Expr | list[str] = ["_k", "year", "kind"]
-    if (
-        rows.height
-        and rows.schema["_k"] == pl.Int128
-        and not rows.select("_k", "year").null_count().sum_horizontal().item()
-    ):
-        kmin, kmax, ymin, ymax = rows.select(
-            pl.col("_k").min().alias("kmin"),
-            pl.col("_k").max().alias("kmax"),
-            pl.col("year").min().alias("ymin"),
-            pl.col("year").max().alias("ymax"),
-        ).row(0)
-        span = (ymax - ymin + 1) * KINDS
-        if (kmax - kmin + 1) * span <= INT128_MAX:
-            by = (
-                (pl.col("_k") - pl.lit(kmin, pl.Int128)) * span
-                + (pl.col("year") - ymin).cast(pl.Int128) * KINDS
-                + pl.col("kind").cast(pl.Int128)
-            )
-    return rows.sort(by, maintain_order=True)
+    # with the row number the packed key is unique (no stable sort needed: 0.76 s instead of 1.19 s at 1M)
+    for columns in (["_k", "year", "kind", "_row"], ["_k", "year", "kind"]):
+        packed = packed_key(rows, columns)
+        if packed is not None:
+            return rows.sort(packed, maintain_order=columns[-1] != "_row")
+    return rows.sort(["_k", "year", "kind"], maintain_order=True)
 
 
 def _problems_at(

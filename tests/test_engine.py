@@ -154,6 +154,27 @@ def test_frame_prev_column_fills_missing_year_and_warns_on_disagreement() -> Non
     assert fr.problems.schema == pl.Schema(schema.PROBLEM)
 
 
+def test_frame_is_the_same_when_a_code_is_not_keyable() -> None:
+    """A code that cannot be an integer key makes the frame sort on the text: same rows, same values."""
+    stats = [
+        {"credit_code": A, "name": "甲", "year": 2019, "industry_code": "5191", "revenue_yuan": 1},
+        {"credit_code": A, "name": "甲", "year": 2018, "industry_code": "5191", "revenue_yuan": 2},
+        {"credit_code": A, "name": "甲", "year": 2019, "revenue_yuan": 3, "from_prev_column": True},
+        {"credit_code": B, "name": "乙", "year": 2020, "industry_code": "3411", "revenue_yuan": 4},
+        {"credit_code": B, "name": "乙", "year": 2020, "industry_code": "3411", "revenue_yuan": 5},
+    ]
+    tax = [
+        {"credit_code": B, "name": "乙公司", "year": 2020, "fiscal_yuan": 9},
+        {"credit_code": A, "name": "甲", "year": 2017, "fiscal_yuan": 1, "revenue_yuan": 7},
+    ]
+    keyed = build_frame(_inputs(stats=stats, tax=tax), POLICY)
+    odd = {"credit_code": "a-1", "name": "丙", "year": 2020, "fiscal_yuan": 1}  # lower case and '-'
+    text = build_frame(_inputs(stats=stats, tax=[*tax, odd]), POLICY)
+    assert text.frame.filter(pl.col("credit_code") != "a-1").equals(keyed.frame)
+    assert text.problems.filter(pl.col("value") != "a-1").equals(keyed.problems)
+    assert keyed.frame.select("credit_code", "year").rows() == [(A, 2017), (A, 2018), (A, 2019), (B, 2020)]
+
+
 def test_frame_four_above_and_nbs_threshold_by_year() -> None:
     inputs = _inputs(
         stats=[{"credit_code": A, "name": "甲", "year": 2019, "industry_code": "6513", "revenue_yuan": 1}],

@@ -167,6 +167,40 @@ def code_key(frames: list[pl.DataFrame], column: str = "credit_code") -> pl.Expr
     return length + code.str.to_integer(base=36, dtype=pl.Int128)
 
 
+#: The largest Int128.
+INT128_MAX = (1 << 127) - 1
+
+
+def packed_key(frame: pl.DataFrame, columns: list[str]) -> pl.Expr | None:
+    """``columns`` (an Int128 enterprise key from :func:`code_key`, then integer or boolean columns)
+    packed into one Int128 that sorts and compares like the tuple: each column's offset from its
+    minimum, in mixed radix. Sorting or counting one Int128 column is several times faster than a
+    tuple (3.5M rows: 0.2 s instead of 1.4 s to sort). None when a column holds nulls, the key is
+    text, or the ranges do not fit in 127 bits; the caller then uses the columns."""
+    if not frame.height or frame.schema[columns[0]] != pl.Int128:
+        return None
+    if not all(frame.schema[c].is_integer() or frame.schema[c] == pl.Boolean for c in columns):
+        return None
+    ranges = frame.select(
+        expr
+        for i, c in enumerate(columns)
+        for expr in (
+            pl.col(c).cast(pl.Int128).min().alias(f"lo{i}"),
+            pl.col(c).cast(pl.Int128).max().alias(f"hi{i}"),
+            pl.col(c).null_count().alias(f"nulls{i}"),
+        )
+    ).row(0)
+    packed, size = pl.lit(0, pl.Int128), 1
+    for i, c in enumerate(columns):
+        lo, hi, nulls = ranges[3 * i : 3 * i + 3]
+        if nulls:
+            return None
+        span = hi - lo + 1
+        size *= span
+        packed = packed * span + (pl.col(c).cast(pl.Int128) - pl.lit(lo, pl.Int128))
+    return packed if size <= INT128_MAX else None
+
+
 def check_char(body17: str) -> str:
     """The position-18 check character for a 17-character body (scalar, for generators and tests)."""
     total = sum(_CHAR_VALUE[c] * w for c, w in zip(body17, WEIGHTS_18, strict=True))

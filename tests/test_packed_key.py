@@ -1,0 +1,46 @@
+"""packed_key: one Int128 that sorts and counts like the tuple of key columns, or None."""
+
+from __future__ import annotations
+
+import random
+
+import polars as pl
+
+from qkaward.inputs.creditcode import INT128_MAX, packed_key
+
+
+def _frame(n: int, seed: int) -> pl.DataFrame:
+    rng = random.Random(seed)
+    return pl.DataFrame(
+        {
+            "k": [rng.randrange(10**27, 10**27 + 50) for _ in range(n)],
+            "year": [rng.choice([2018, 2019, 2020]) for _ in range(n)],
+            "prev": [rng.random() < 0.5 for _ in range(n)],
+        },
+        schema={"k": pl.Int128, "year": pl.Int32, "prev": pl.Boolean},
+    )
+
+
+def test_sorts_and_counts_like_the_columns() -> None:
+    for seed in range(20):
+        frame = _frame(200, seed)
+        packed = packed_key(frame, ["k", "year", "prev"])
+        assert packed is not None
+        by_packed = frame.with_row_index().sort(packed, maintain_order=True)
+        by_columns = frame.with_row_index().sort(["k", "year", "prev"], maintain_order=True)
+        assert by_packed.equals(by_columns)
+        distinct = frame.select(pl.struct("k", "year", "prev").n_unique()).item()
+        assert frame.select(packed.n_unique()).item() == distinct
+
+
+def test_none_when_it_cannot_pack() -> None:
+    frame = _frame(10, 1)
+    with_null = frame.with_columns(pl.when(pl.col("year") == 2019).then(None).otherwise("year").alias("year"))
+    assert packed_key(with_null, ["k", "year"]) is None
+    assert packed_key(frame.with_columns(pl.col("k").cast(pl.String)), ["k", "year"]) is None  # text key
+    assert packed_key(frame.with_columns(pl.lit("x").alias("t")), ["k", "t"]) is None  # text column
+    wide = pl.DataFrame(
+        {"k": [0, INT128_MAX // 2], "year": [2018, 2020]}, schema={"k": pl.Int128, "year": pl.Int32}
+    )
+    assert packed_key(wide, ["k", "year"]) is None  # 2^126 enterprises × 3 years do not fit
+    assert packed_key(frame.clear(), ["k", "year"]) is None
