@@ -77,7 +77,8 @@ def decimal(text: str, value: str, error: str) -> Stages:
 def money(text: str, value: str, error: str, factor: Decimal, unit: str) -> Stages:
     """An amount in ``unit`` → integer 元 (Int64), exact (Decimal × factor, rounded half away from zero)."""
     number, rounded = _tmp(value, "number"), _tmp(value, "rounded")
-    scaled = pl.col(number) * pl.lit(factor, dtype=_DECIMAL)
+    # the factor as text cast to Decimal: exact, and pl.lit(Decimal) imports numpy (0.15 s per run)
+    scaled = pl.col(number) * pl.lit(format(factor, "f")).cast(_DECIMAL)
     stages = decimal(text, number, error)
     stages.append([scaled.round(0, mode="half_away_from_zero").cast(pl.Int64, strict=False).alias(rounded)])
     too_big = pl.col(rounded).is_null() | (pl.col(rounded).abs() > MAX_YUAN)
