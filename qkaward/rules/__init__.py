@@ -77,7 +77,7 @@ def run(inputs: schema.Inputs, policy: Policy, year: int, paid: pl.DataFrame | N
         talents(inputs.talents, policy, year, before),
     ]
     awards = pl.concat(parts, how="vertical")
-    known = names(built.frame, inputs)
+    known = names(built.frame, inputs, awards.get_column("credit_code"))
     awards = (
         awards.join(known, on="credit_code", how="left")
         .with_columns(

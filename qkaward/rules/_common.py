@@ -122,11 +122,17 @@ def not_paid(
     return df.join(hit, on=keys, how="anti")
 
 
-def names(frame: pl.DataFrame, inputs: schema.Inputs) -> pl.DataFrame:
-    """credit_code → best known name (frame rows, then master data, events, incubators, talents)."""
-    parts = [frame.select("credit_code", "name")]
+def names(frame: pl.DataFrame, inputs: schema.Inputs, codes: pl.Series) -> pl.DataFrame:
+    """credit_code → best known name (frame rows, then master data, events, incubators, talents), for
+    the enterprises in ``codes`` (the award lines': a few thousand, not the city's millions)."""
+    wanted = pl.col("credit_code").is_in(codes.unique().implode())
+    parts = [frame.select("credit_code", "name").filter(wanted)]
     for df in (inputs.enterprises, inputs.events, inputs.incubators, inputs.talents):
         if df is not None and {"credit_code", "name"} <= set(df.columns):
-            parts.append(df.select(pl.col("credit_code").cast(pl.String), pl.col("name").cast(pl.String)))
+            parts.append(
+                df.select(pl.col("credit_code").cast(pl.String), pl.col("name").cast(pl.String)).filter(
+                    wanted
+                )
+            )
     allnames = pl.concat(parts, how="vertical").drop_nulls()
     return allnames.unique("credit_code", keep="first", maintain_order=True).rename({"name": "name_known"})

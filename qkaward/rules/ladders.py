@@ -31,7 +31,10 @@ def ladder_flags(frame: pl.DataFrame, policy: Policy) -> pl.DataFrame:
     first-reach award fell due, over the whole history), ``award_year_k`` (the year it is awarded
     after 就高不重复) and ``tier`` (the highest tier held this year). One lazy plan, collected once."""
     lad = policy.ladder
-    f = frame.lazy().with_columns(
+    # the enterprise as a run number (the frame is sorted by enterprise and year): windows over an
+    # integer rather than the code text (six windows at 1M enterprises: ~1 s less)
+    f = frame.lazy().with_columns(pl.col("credit_code").rle_id().alias("_enterprise"))
+    f = f.with_columns(
         *[
             (pl.col("revenue_yuan") >= revenue_threshold(t)).fill_null(False).alias(f"rev_{t.id}")
             for t in lad.tiers
@@ -49,7 +52,7 @@ def ladder_flags(frame: pl.DataFrame, policy: Policy) -> pl.DataFrame:
         )
     f = f.with_columns(reach)
     f = f.with_columns(
-        pl.col("year").filter(pl.col(f"reach_{t.id}")).min().over("credit_code").alias(f"first_{t.id}")
+        pl.col("year").filter(pl.col(f"reach_{t.id}")).min().over("_enterprise").alias(f"first_{t.id}")
         for t in lad.tiers
     )
     # due in the first year reached, if it also holds the tier then (revenue basis: fiscal shortfall forfeits)
@@ -57,7 +60,7 @@ def ladder_flags(frame: pl.DataFrame, policy: Policy) -> pl.DataFrame:
         pl.col("year")
         .filter((pl.col("year") == pl.col(f"first_{t.id}")) & pl.col(f"holds_{t.id}"))
         .min()
-        .over("credit_code")
+        .over("_enterprise")
         .alias(f"due_{t.id}")
         for t in lad.tiers
     )
@@ -74,7 +77,7 @@ def ladder_flags(frame: pl.DataFrame, policy: Policy) -> pl.DataFrame:
     tier_expr = pl.lit(None, dtype=pl.String)
     for t in reversed(lad.tiers):
         tier_expr = pl.when(pl.col(f"holds_{t.id}")).then(pl.lit(t.id)).otherwise(tier_expr)
-    return f.with_columns(tier_expr.alias("tier")).collect(engine=ENGINE)
+    return f.with_columns(tier_expr.alias("tier")).drop("_enterprise").collect(engine=ENGINE)
 
 
 def first_reach(flags: pl.DataFrame, policy: Policy, year: int, paid: pl.DataFrame) -> pl.DataFrame:
