@@ -376,13 +376,13 @@ def table(result: dict[str, Any]) -> str:
         f"repeat {result['repeat']} (reference {result['reference_repeat']})",
         f"load before: {result['machine']['load_before']['uptime']}",
         f"load after:  {result['machine']['load_after']['uptime']}",
-        f"{'measurement':<42}{'median s':>10}{'runs':>24}{'peak RSS MB':>13}",
+        f"{'measurement':<42}{'median s':>10}  {'runs':<30}{'peak RSS MB':>12}",
     ]
     for s in m.values():
         med = "-" if s["median_s"] is None else f"{s['median_s']:.2f}"
         runs = " ".join(f"{v:.2f}" for v in s["seconds"]) or "skipped"
         rss = "-" if s["peak_rss_mb"] is None else f"{s['peak_rss_mb']:.0f}"
-        lines.append(f"{s['label']:<42}{med:>10}{runs:>24}{rss:>13}")
+        lines.append(f"{s['label']:<42}{med:>10}  {runs:<30}{rss:>12}")  # runs can be wide: left-aligned
     r, t = result["ratios"], result["targets"]
     lines.append(
         f"(a)/(b) = {r['a/b']}  [{t['a/b <= 1.5']}]   (c)/(a) = {r['c/a']}  [{t['c/a >= 10']}]   "

@@ -19,13 +19,14 @@ from qkaward.inputs.read import RoleRead, SheetRead, combine, read_part, role_sc
 from qkaward.inputs.workspace import ROLES, InputSpec
 from qkaward.schema import PROBLEM, Inputs, empty
 
-#: Files read at the same time by default (this machine class has 2 cores); QKAWARD_READ_THREADS overrides.
+#: Parts (sheets) parsed at the same time by default (this machine class has 2 cores); QKAWARD_READ_THREADS
+#: overrides.
 READ_THREADS = 2
 
 
 def read_threads() -> int:
-    """How many files are read at the same time: ``$QKAWARD_READ_THREADS`` (1 halves the peak memory
-    of a run whose files are each large), else :data:`READ_THREADS`, never more than the cores."""
+    """How many parts (sheets) are parsed at the same time: ``$QKAWARD_READ_THREADS`` (1 halves the peak
+    memory of a run whose sheets are each large), else :data:`READ_THREADS`, never more than the cores."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     try:
         wanted = int(os.environ.get("QKAWARD_READ_THREADS", READ_THREADS))
