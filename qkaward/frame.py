@@ -153,6 +153,12 @@ def _problems_at(
     return _problem(at.lazy(), column, value, message, severity).collect()
 
 
+def _same_key(offset: int) -> pl.Expr:
+    """Whether the row ``offset`` rows away (1: the previous) has the same enterprise and year."""
+    same = (pl.col("_k") == pl.col("_k").shift(offset)) & (pl.col("year") == pl.col("year").shift(offset))
+    return same.fill_null(False)
+
+
 def _merge_sources(stats: pl.DataFrame, tax: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     """One row per enterprise × year: ``_k``, year, ``_s``/``_t`` (the statistics and tax row used,
     or null) and ``in_stats``/``t_real`` (whether that row is real), sorted by ``_k`` and year; and the
@@ -161,10 +167,9 @@ def _merge_sources(stats: pl.DataFrame, tax: pl.DataFrame) -> tuple[pl.DataFrame
     Sources are stacked and sorted once, so every step after the sort compares neighbouring rows: no
     join, no hashing of the keys."""
     rows = _order(stats, tax)
-    same_key = (pl.col("_k") == pl.col("_k").shift(1)) & (pl.col("year") == pl.col("year").shift(1))
     kind = pl.col("kind")
     is_prev = kind.is_in([STATS_PREV, TAX_PREV])
-    rows = rows.with_columns(same_key.fill_null(False).alias("_same"))
+    rows = rows.with_columns(_same_key(1).alias("_same"))
     rows = rows.with_columns(
         (pl.col("_same") & (kind == kind.shift(1))).fill_null(False).alias("_repeat"),
         # a 上年同期 row has a real row of its source when that kind (one less) sorts just before it
@@ -223,8 +228,7 @@ def _merge_sources(stats: pl.DataFrame, tax: pl.DataFrame) -> tuple[pl.DataFrame
         "_k", "year", "kind", "_row"
     )
     is_s = pl.col("kind") < TAX_REAL
-    same_next = (pl.col("_k") == pl.col("_k").shift(-1)) & (pl.col("year") == pl.col("year").shift(-1))
-    same_prev = (pl.col("_k") == pl.col("_k").shift(1)) & (pl.col("year") == pl.col("year").shift(1))
+    same_next = _same_key(-1)
     t_kind = pl.when(is_s).then(pl.when(same_next).then(pl.col("kind").shift(-1))).otherwise(pl.col("kind"))
     merged = used.with_columns(
         pl.when(is_s).then(pl.col("_row")).alias("_s"),
@@ -235,7 +239,7 @@ def _merge_sources(stats: pl.DataFrame, tax: pl.DataFrame) -> tuple[pl.DataFrame
         .alias("_t"),
         (t_kind == TAX_REAL).alias("t_real"),
         # a tax row that follows its key's statistics row has been merged into it
-        (is_s | ~same_prev.fill_null(False)).alias("_keep"),
+        (is_s | ~_same_key(1)).alias("_keep"),
     ).filter("_keep")
     return merged.select("_k", "year", "_s", "in_stats", "_t", "t_real"), problems
 
