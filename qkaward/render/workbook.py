@@ -31,6 +31,7 @@ from qkaward.atomic import atomic_path
 from qkaward.errors import UsageError
 from qkaward.privacy import mask_id, mask_id_expr
 from qkaward.render.machine import FORMULA_PREFIXES
+from qkaward.render.sheetxml import Cells, Sheet, rows_xml, xf_index
 from qkaward.render.terminal import SEVERITY_LABELS
 from qkaward.render.text import YUAN_PER_WAN, YUAN_PER_YI, wan
 from qkaward.schema import AWARD_LINE, PROBLEM, ROLE_LABELS, InputFile
@@ -217,15 +218,18 @@ def _write_cell(
         kind = text_kind + "_quoted" if text.startswith(FORMULA_PREFIXES) else text_kind
         ws.write_string(r, c, text, fm.cell(kind.replace("text_quoted", "quoted"), total))
         return
+    ws.write_number(r, c, _number(col, value), fm.cell(col.kind, total))
+
+
+def _number(col: Col, value: Any) -> float | int:
+    """The number a cell of a numeric column holds."""
     if col.kind == "wan":
-        number: float | int = float(Decimal(int(value)) / YUAN_PER_WAN)
-    elif col.kind == "yi":
-        number = float(Decimal(int(value)) / YUAN_PER_YI)
-    elif col.kind == "pct":
-        number = float(value)
-    else:
-        number = int(value)
-    ws.write_number(r, c, number, fm.cell(col.kind, total))
+        return float(Decimal(int(value)) / YUAN_PER_WAN)
+    if col.kind == "yi":
+        return float(Decimal(int(value)) / YUAN_PER_YI)
+    if col.kind == "pct":
+        return float(value)
+    return int(value)
 
 
 def _measure(col: Col, values: Iterable[Any]) -> int:
@@ -294,18 +298,69 @@ def _write_table(
         ws.write_string(first_row, c, col.header, fm.header)
     r = first_row + 1
     wrapped = [(c, col) for c, col in enumerate(cols) if col.kind == "wrap"]
-    for row in rows:
-        lines = max((_lines(_display(row.get(col.key)), final[c]) for c, col in wrapped), default=1)
-        if lines > 1:
-            ws.set_row(r, LINE_HEIGHT * lines + 2)
-        for c, col in enumerate(cols):
-            _write_cell(ws, fm, r, c, col, row.get(col.key))
-        r += 1
+    heights = [
+        LINE_HEIGHT * lines + 2 if lines > 1 else None
+        for lines in (
+            max((_lines(_display(row.get(col.key)), final[c]) for c, col in wrapped), default=1)
+            for row in rows
+        )
+    ]
+    block = _block(ws, fm, cols, rows) if isinstance(ws, Sheet) and len(rows) >= BLOCK_ROWS else None
+    if block is not None:  # a large table: its rows rendered column-wise (see render/sheetxml.py)
+        # the height xlsxwriter's set_row writes: rounded to whole pixels (worksheet.set_row)
+        heights = [None if h is None else 0.75 * int(h * 4.0 / 3.0 + 0.5) for h in heights]
+        height_series = pl.Series(heights, dtype=pl.Float64) if any(h is not None for h in heights) else None
+        ws.add_block(r, r + len(rows) - 1, len(cols) - 1, rows_xml(r, block, height_series))
+        r += len(rows)
+    else:
+        for row, height in zip(rows, heights, strict=True):
+            if height is not None:
+                ws.set_row(r, height)
+            for c, col in enumerate(cols):
+                _write_cell(ws, fm, r, c, col, row.get(col.key))
+            r += 1
     if totals is not None:
         for c, col in enumerate(cols):
             _write_cell(ws, fm, r, c, col, totals.get(col.key), total=True)
         r += 1
     return r
+
+
+#: Tables of at least this many rows have their rows written as one block (render/sheetxml.py).
+BLOCK_ROWS = 1000
+
+
+def _block(
+    ws: Sheet, fm: _Formats, cols: Sequence[Col], rows: Sequence[Mapping[str, Any]]
+) -> list[Cells] | None:
+    """The columns of a table as :class:`Cells`, each cell as :func:`_write_cell` writes it; None
+    when a numeric column holds text or a text is too long for a cell (the table is then written
+    cell by cell)."""
+    out = []
+    for col in cols:
+        values = [row.get(col.key) for row in rows]
+        if col.kind in ("text", "wrap"):
+            strings = [v if v is None or isinstance(v, str) else _display(v) for v in values]
+            shared = ws.shared(strings)
+            if shared is None:
+                return None
+            quoted = [s is not None and s.startswith(FORMULA_PREFIXES) for s in strings]
+            out.append(
+                Cells(
+                    pl.Series(shared, dtype=pl.String),
+                    xf_index(fm.cell(col.kind)),
+                    shared=True,
+                    alt=pl.Series(quoted, dtype=pl.Boolean),
+                    alt_xf=xf_index(fm.cell("wrap_quoted" if col.kind == "wrap" else "quoted")),
+                )
+            )
+            continue
+        if any(isinstance(v, str) for v in values):
+            return None
+        # the text of xlsxwriter's write_number (xmlwriter._xml_number_element)
+        numbers = [None if v is None else f"{_number(col, v):.16G}" for v in values]
+        out.append(Cells(pl.Series(numbers, dtype=pl.String), xf_index(fm.cell(col.kind))))
+    return out
 
 
 def _escape_header(text: str) -> str:
@@ -1051,7 +1106,7 @@ def _basis_sheet(
 # ------------------------------------------------------------------------------------ public API
 def _new_workbook(path: Path) -> Workbook:
     """An xlsxwriter workbook that never turns strings into formulas, URLs or numbers."""
-    return xlsxwriter.Workbook(
+    book = xlsxwriter.Workbook(
         str(path),
         {
             "strings_to_formulas": False,
@@ -1062,6 +1117,8 @@ def _new_workbook(path: Path) -> Workbook:
             "in_memory": True,
         },
     )
+    book.worksheet_class = Sheet  # xlsxwriter's way to subclass worksheets: large tables as blocks
+    return book
 
 
 def write_report(

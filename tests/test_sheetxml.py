@@ -1,0 +1,108 @@
+"""A large table written as one block of rendered rows reads back exactly as the same table written
+cell by cell through xlsxwriter: values, number formats, quote prefixes, row heights."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from xlsxwriter.worksheet import Worksheet
+
+from qkaward.render import workbook as wbmod
+from qkaward.render.sheetxml import Sheet
+from qkaward.render.workbook import BLOCK_ROWS, Col
+
+COLS = (
+    Col("seq", "序号", "int", 6),
+    Col("name", "企业名称", "text"),
+    Col("reason", "说明", "wrap", 30),
+    Col("amount", "金额（万元）", "wan"),
+    Col("big", "营收（亿元）", "yi"),
+    Col("share", "增速", "pct"),
+    Col("yuan", "金额（元）", "yuan"),
+)
+TRICKY = [
+    '=HYPERLINK("http://x","点击")',
+    "+86 27 1234",
+    "-负数开头",
+    "@提及",
+    "A & B <公司>",
+    "  前后空格  ",
+    "控制\x0b字符\x01",
+    "字面 _x000B_ 转义",
+    "第一行\n第二行\n第三行",
+    "很长的说明" * 12,
+    "",
+]
+
+
+def _rows(n: int) -> list[dict]:
+    rows = []
+    for i in range(n):
+        rows.append(
+            {
+                "seq": i + 1,
+                "name": TRICKY[i % len(TRICKY)] if i % 7 else None,
+                "reason": TRICKY[(i * 3) % len(TRICKY)] if i % 5 else ["甲", "乙", i],
+                "amount": None if i % 11 == 0 else 5_800_324_500 + i * 1_234_567,
+                "big": -(i * 987_654_321) if i % 2 else 0,
+                "share": None if i % 13 == 0 else (i * 0.0314159265358979) - 3,
+                "yuan": i * 10_000_001,
+            }
+        )
+    return rows
+
+
+def _write(path: Path, worksheet_class: type, rows: list[dict]) -> Worksheet:
+    book = wbmod._new_workbook(path)
+    book.worksheet_class = worksheet_class
+    fm = wbmod._Formats(book)
+    ws = book.add_worksheet("表")
+    ws.write_string(0, 0, "标题", fm.title)
+    end = wbmod._write_table(ws, fm, COLS, rows, 2, totals={"seq": "合计", "yuan": 123}, widths=None)
+    ws.write_string(end + 1, 0, "注：以上为测算结果", fm.note)
+    book.close()
+    return ws
+
+
+def _look(cell) -> tuple:
+    """A cell's value and how it shows (format indexes may be numbered differently)."""
+    return (
+        cell.value,
+        cell.number_format,
+        cell.quotePrefix,
+        cell.alignment.wrap_text,
+        cell.font.b,
+        cell.font.i,
+        cell.fill.fgColor.rgb,
+        cell.border.left.style,
+    )
+
+
+@pytest.mark.parametrize("n", [BLOCK_ROWS, BLOCK_ROWS + 37])
+def test_block_reads_back_as_cell_by_cell(tmp_path: Path, n: int) -> None:
+    rows = _rows(n)
+    _write(tmp_path / "cells.xlsx", Worksheet, rows)
+    assert _write(tmp_path / "block.xlsx", Sheet, rows).blocks  # the rows went as one block
+    cells = openpyxl.load_workbook(tmp_path / "cells.xlsx")["表"]
+    block = openpyxl.load_workbook(tmp_path / "block.xlsx")["表"]
+    assert block.dimensions == cells.dimensions
+    compared = 0
+    for row_a, row_b in zip(cells.iter_rows(), block.iter_rows(), strict=True):
+        for a, b in zip(row_a, row_b, strict=True):
+            assert _look(b) == _look(a), a.coordinate
+            compared += a.value is not None
+    assert compared > n * 5  # the values were really there to compare
+    heights = {k: d.height for k, d in cells.row_dimensions.items() if d.height}
+    assert heights and {k: d.height for k, d in block.row_dimensions.items() if d.height} == heights
+    assert block.cell(4, 2).value is None and block.cell(5, 2).value == TRICKY[1]  # header on row 3
+
+
+def test_a_numeric_column_holding_text_is_written_cell_by_cell(tmp_path: Path) -> None:
+    rows = _rows(BLOCK_ROWS)
+    rows[5]["amount"] = "待核实"
+    book = wbmod._new_workbook(tmp_path / "x.xlsx")
+    assert wbmod._block(book.add_worksheet("表"), wbmod._Formats(book), COLS, rows) is None
+    assert not _write(tmp_path / "mixed.xlsx", Sheet, rows).blocks
+    assert openpyxl.load_workbook(tmp_path / "mixed.xlsx")["表"].cell(9, 4).value == "待核实"
