@@ -106,3 +106,13 @@ def test_a_numeric_column_holding_text_is_written_cell_by_cell(tmp_path: Path) -
     assert wbmod._block(book.add_worksheet("表"), wbmod._Formats(book), COLS, rows) is None
     assert not _write(tmp_path / "mixed.xlsx", Sheet, rows).blocks
     assert openpyxl.load_workbook(tmp_path / "mixed.xlsx")["表"].cell(9, 4).value == "待核实"
+
+
+def test_a_block_must_fit_in_a_worksheet(tmp_path: Path) -> None:
+    """Rows past Excel's last row are never written as a block (the table falls back to cell by cell)."""
+    sheet = wbmod._new_workbook(tmp_path / "x.xlsx").add_worksheet("表")
+    assert isinstance(sheet, Sheet)
+    assert sheet.fits(1_048_575, 16_383) and not sheet.fits(1_048_576, 0) and not sheet.fits(0, 16_384)
+    with pytest.raises(ValueError, match="do not fit"):
+        sheet.add_block(1_048_570, 1_048_580, 3, "")
+    assert not sheet.blocks

@@ -36,8 +36,14 @@ class Sheet(Worksheet):
         table = self.str_table
         return [None if s is None else str(table._get_shared_string_index(s)) for s in strings]
 
+    def fits(self, last: int, last_col: int) -> bool:
+        """Whether row ``last`` and column ``last_col`` (0-based) are inside a sheet's limits."""
+        return last < self.xls_rowmax and last_col < self.xls_colmax
+
     def add_block(self, first: int, last: int, last_col: int, xml: str) -> None:
-        """Rows ``first``–``last`` (0-based) as the XML of their ``<row>`` elements."""
+        """Rows ``first``–``last`` (0-based, within :meth:`fits`) as the XML of their ``<row>`` elements."""
+        if not self.fits(last, last_col):
+            raise ValueError(f"rows up to {last} do not fit in a worksheet")
         self._check_dimensions(first, 0)
         self._check_dimensions(last, last_col)
         self.blocks.append((first, last, xml))

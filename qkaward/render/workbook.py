@@ -305,7 +305,11 @@ def _write_table(
             for row in rows
         )
     ]
-    block = _block(ws, fm, cols, rows) if isinstance(ws, Sheet) and len(rows) >= BLOCK_ROWS else None
+    block = (
+        _block(ws, fm, cols, rows)
+        if isinstance(ws, Sheet) and len(rows) >= BLOCK_ROWS and ws.fits(r + len(rows) - 1, len(cols) - 1)
+        else None
+    )
     if block is not None:  # a large table: its rows rendered column-wise (see render/sheetxml.py)
         # the height xlsxwriter's set_row writes: rounded to whole pixels (worksheet.set_row)
         heights = [None if h is None else 0.75 * int(h * 4.0 / 3.0 + 0.5) for h in heights]
