@@ -14,7 +14,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -242,34 +242,18 @@ def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
 
 
 def _prepare(
-    workspace,
-    stats,
-    tax,
-    enterprises,
-    events,
-    incubators,
-    talents,
-    *,
+    *inputs: Any,
     year: int,
     policy: Path | None,
     sets: list[str] | None,
     ledger: Path | None = None,
     no_cache: bool = False,
 ):
+    """Read ``inputs`` (workspace, stats, tax, enterprises, events, incubators, talents) and run the
+    rules for ``year``, with a progress line while the files are read."""
     from qkaward.runner import prepare
 
-    spec = _spec(
-        workspace,
-        stats,
-        tax,
-        enterprises,
-        events,
-        incubators,
-        talents,
-        ledger=ledger,
-        policy=policy,
-        no_cache=no_cache,
-    )
+    spec = _spec(*inputs, ledger=ledger, policy=policy, no_cache=no_cache)
     with _progress() as on_file:
         return prepare(spec, year, policy=policy, overrides=sets or (), ledger=ledger, on_file=on_file)
 
@@ -278,14 +262,7 @@ def _remembered(
     name: str,
     fmt: str,
     render: Callable,
-    workspace,
-    stats,
-    tax,
-    enterprises,
-    events,
-    incubators,
-    talents,
-    *,
+    *inputs: Any,
     year: int,
     policy: Path | None,
     sets: list[str] | None,
@@ -297,18 +274,7 @@ def _remembered(
     from qkaward import memo
     from qkaward.runner import compute, paid_awards, policy_for
 
-    spec = _spec(
-        workspace,
-        stats,
-        tax,
-        enterprises,
-        events,
-        incubators,
-        talents,
-        ledger=ledger,
-        policy=policy,
-        no_cache=no_cache,
-    )
+    spec = _spec(*inputs, ledger=ledger, policy=policy, no_cache=no_cache)
     pol = policy_for(spec, policy, sets or ())
     pol.check_year(year)
     book = ledger or spec.ledger
