@@ -625,7 +625,6 @@ def report(
     from datetime import datetime
 
     from qkaward.render import workbook
-    from qkaward.runner import prepare
 
     if split_by not in (None, "department", "street"):
         raise UsageError(f"--split-by 只能是 department 或 street，而不是 {split_by}")
@@ -646,11 +645,7 @@ def report(
         no_cache=no_cache,
     )
     # Earlier policy years give the "tier counts by year" chart; the award year comes first.
-    earlier = [
-        prepare(run.spec, y, policy=policy, overrides=sets or (), ledger=run.ledger, inputs=run.inputs).result
-        for y in reversed(run.policy.years)
-        if y < year
-    ]
+    earlier = [run.run_for(y) for y in reversed(run.policy.years) if y < year]
     results = [run.result, *earlier]
     args = dict(
         results=results,

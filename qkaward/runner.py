@@ -27,6 +27,14 @@ class Prepared:
     policy: Policy
     result: RunResult
     ledger: Path | None
+    paid: pl.DataFrame | None = None  # the ledger's awards the run counted as paid
+
+    def run_for(self, year: int) -> RunResult:
+        """The run for another policy ``year`` on the same inputs, policy and ledger, reusing this
+        run's frame and ladder flags (they do not depend on the year)."""
+        from qkaward.rules import run
+
+        return run(self.inputs, self.policy, year, self.paid, like=self.result)
 
 
 def paid_awards(ledger: Path | None) -> pl.DataFrame | None:
@@ -76,4 +84,4 @@ def compute(
     from qkaward.rules import run
 
     got = inputs if inputs is not None else load_inputs(spec, on_file=on_file)
-    return Prepared(spec, got, pol, run(got, pol, year, paid), book)
+    return Prepared(spec, got, pol, run(got, pol, year, paid), book, paid)

@@ -300,3 +300,25 @@ def test_case_files_use_valid_credit_codes() -> None:
         for role in ("stats", "tax", "enterprises", "events", "incubators", "talents", "paid"):
             for row in case.get(role, []):
                 assert _valid_credit_code(row["credit_code"]), f"{path.name}: {row['credit_code']}"
+
+
+def test_a_run_for_another_year_reuses_the_frame_and_equals_a_fresh_run() -> None:
+    """The report's earlier years (Prepared.run_for) share the award year's frame and ladder flags,
+    and give exactly what a run of their own gives."""
+    from conftest import SAMPLE
+
+    from qkaward.inputs.workspace import read_workspace
+    from qkaward.runner import prepare
+
+    spec = read_workspace(SAMPLE)
+    award_year = prepare(spec, 2020, ledger=Path("/nonexistent/ledger.sqlite"))
+    earlier = award_year.run_for(2019)
+    fresh = run(award_year.inputs, award_year.policy, 2019, award_year.paid)
+    assert earlier.base is award_year.result.base and earlier.frame is award_year.result.frame
+    assert earlier.year == 2019 and earlier.awards.height > 0
+    assert earlier.awards.equals(fresh.awards)
+    assert earlier.classify.equals(fresh.classify)
+    assert earlier.problems.equals(fresh.problems)
+    assert earlier.frame.equals(fresh.frame)
+    with pytest.raises(ValueError):
+        run(award_year.inputs, load_policy(None, []), 2019, like=award_year.result)
