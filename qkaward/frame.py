@@ -16,7 +16,7 @@ from typing import overload
 import polars as pl
 
 from qkaward import schema
-from qkaward.inputs.creditcode import code_key, packed_key
+from qkaward.inputs.creditcode import ENTERPRISE, enterprise_keys, packed_key
 from qkaward.policy import Policy
 from qkaward.schema import PROVENANCE
 
@@ -261,8 +261,15 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
     stats = conform(inputs.stats, schema.STATS | schema.PROVENANCE).rechunk()
     tax = conform(inputs.tax, schema.TAX | schema.PROVENANCE).rechunk()
     ent = conform(inputs.enterprises, schema.ENTERPRISES | schema.PROVENANCE)
-    key = code_key([stats, tax, ent]).alias("_k")
-    stats, tax, ent = (df.with_columns(key) for df in (stats, tax, ent))
+    # the enterprise key: as the loader's code check computed it (ENTERPRISE), else computed here
+    sources = (inputs.stats, inputs.tax, inputs.enterprises)
+    carried = [
+        df.get_column(ENTERPRISE) if df is not None and ENTERPRISE in df.columns else None for df in sources
+    ]
+    keys = enterprise_keys([stats, tax, ent], carried)
+    stats, tax, ent = (
+        df.with_columns(k.rechunk().alias("_k")) for df, k in zip((stats, tax, ent), keys, strict=True)
+    )
     merged, problems = _merge_sources(stats, tax)
     s_idx, t_idx = merged.get_column("_s"), merged.get_column("_t")
     s = stats.select(

@@ -176,6 +176,8 @@ class Inputs:
 
     ``stats_years`` are the years for which a statistics export was given (not counting rows made
     from a 上年同期 column) — SPEC §4 needs to know whether a Y−1 statistics file was given at all.
+    As read by ``load_inputs``, ``stats``, ``tax`` and ``enterprises`` also carry the enterprise key
+    the code check computed (``qkaward.inputs.creditcode.ENTERPRISE``), which the frame reuses.
     """
 
     stats: pl.DataFrame = field(default_factory=lambda: empty(STATS | PROVENANCE))

@@ -88,7 +88,7 @@ def test_the_integer_check_of_a_column_agrees_with_the_text_check_code_by_code()
     a wrong check character) must get the same verdict and message from both."""
     import random
 
-    from qkaward.inputs.creditcode import check_frame
+    from qkaward.inputs.creditcode import check_frame, code_key
 
     rng = random.Random(32100)
     alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -101,5 +101,29 @@ def test_the_integer_check_of_a_column_agrees_with_the_text_check_code_by_code()
     frame = check_frame(column, "c", "err")
     expected = column.select(problem_expr(normalise_expr(pl.col("c")))).to_series().to_list()
     assert frame["err"].to_list() == expected
+    # with key_out, the same verdicts and each valid code's enterprise key, as code_key computes it
+    keyed = check_frame(column, "c", "err", key_out="k")
+    assert keyed["err"].to_list() == expected
+    valid = keyed.filter(pl.col("err").is_null())
+    assert valid["k"].to_list() == valid.select(code_key([valid], "c")).to_series().to_list()
+    assert keyed.filter(pl.col("err").is_not_null())["k"].null_count() == sum(e is not None for e in expected)
+    all_valid = check_frame(pl.DataFrame({"c": VALID}), "c", "err", key_out="k")
+    assert all_valid["k"].to_list() == all_valid.select(code_key([all_valid], "c")).to_series().to_list()
     assert sum(e is None for e in expected) > len(VALID)  # some changes keep a valid code (the check char)
     assert sum(e is not None for e in expected) > 1000
+
+
+def test_enterprise_keys_take_the_readers_key_and_fall_back_to_text_together() -> None:
+    from qkaward.inputs.creditcode import code_key, enterprise_keys
+
+    a = pl.DataFrame({"credit_code": VALID[:3]})
+    b = pl.DataFrame({"credit_code": VALID[3:5]})
+    empty = pl.DataFrame({"credit_code": []}, schema={"credit_code": pl.String})
+    carried = a.select(code_key([a])).to_series()
+    keys = enterprise_keys([a, b, empty], [carried, None, None])
+    assert keys[0] is carried  # not computed again
+    assert keys[1].to_list() == b.select(code_key([b])).to_series().to_list()
+    assert keys[1].dtype == pl.Int128 and keys[2].len() == 0
+    odd = pl.DataFrame({"credit_code": ["甲-1"]})  # not keyable: every frame keyed by its text
+    keys = enterprise_keys([a, odd], [carried, None])
+    assert [k.to_list() for k in keys] == [VALID[:3], ["甲-1"]]

@@ -47,3 +47,26 @@ def test_threads_never_exceed_the_cores(monkeypatch) -> None:
     assert 1 <= read_threads() <= 64
     monkeypatch.delenv("QKAWARD_READ_THREADS")
     assert read_threads() >= 1
+
+
+def test_the_readers_enterprise_key_is_code_key_and_stays_inside_the_loader(make_xlsx) -> None:
+    """A sheet read for a run carries the enterprise key its code check computed (ENTERPRISE, used by
+    dedupe and unit_jumps instead of computing it again); the public single-file read and the run's
+    inputs do not show it."""
+    import polars as pl
+
+    from qkaward.inputs.columns import load_columns
+    from qkaward.inputs.creditcode import ENTERPRISE, code_key
+    from qkaward.inputs.grid import file_parts
+    from qkaward.inputs.read import combine, read_part, read_role_file
+
+    small, big = _files(make_xlsx)
+    cfg = load_columns()
+    sheets = [s for part in file_parts(big, "b") for s in read_part(part, "stats", cfg)]
+    frame = combine(big, "b", "stats", cfg, sheets).frame
+    assert frame.height == 400 and frame[ENTERPRISE].null_count() == 0
+    assert frame[ENTERPRISE].to_list() == frame.select(code_key([frame])).to_series().to_list()
+    assert frame[ENTERPRISE].dtype == pl.Int128
+    assert ENTERPRISE not in read_role_file(big, "stats").frame.columns
+    inputs = load_inputs(build_spec(None, {"stats": [small, big]}, use_cache=False))
+    assert ENTERPRISE in inputs.stats.columns and inputs.stats.height > 0  # kept for build_frame

@@ -95,6 +95,14 @@ def problem_expr(code: pl.Expr, expect9: pl.Expr | None = None, expect18: pl.Exp
     )
 
 
+#: Codes that get an integer key: 1–23 capital letters and digits (every valid code has 18).
+KEYABLE = r"^[0-9A-Z]{1,23}$"
+#: The weight of a code's length in :func:`code_key` (above every 23-digit base-36 value).
+LENGTH_WEIGHT = 36**23
+#: Column of the enterprise key (:func:`code_key`) that readers add next to ``credit_code``.
+ENTERPRISE = "__enterprise"
+
+
 def _valid_keys(keys: pl.DataFrame, key: str) -> pl.Series:
     """For distinct 18-character alphanumeric codes given as base-36 integers: whether each passes the
     character rules and both checks — all in integer arithmetic (no string per code)."""
@@ -118,8 +126,10 @@ def _valid_keys(keys: pl.DataFrame, key: str) -> pl.Series:
     return frame.select(ok.alias("ok")).to_series()
 
 
-def check_frame(frame: pl.DataFrame, column: str, out: str) -> pl.DataFrame:
-    """Normalise ``column`` in place and add ``out`` with the reason it fails (null when valid).
+def check_frame(frame: pl.DataFrame, column: str, out: str, key_out: str | None = None) -> pl.DataFrame:
+    """Normalise ``column`` in place and add ``out`` with the reason it fails (null when valid), and
+    with ``key_out`` the enterprise key of :func:`code_key` (null where the code fails), which the
+    check computes anyway.
 
     A code of 18 letters and digits is read as one base-36 integer (Int128), and the distinct
     integers are checked arithmetically: hashing integers is several times faster than hashing
@@ -136,19 +146,20 @@ def check_frame(frame: pl.DataFrame, column: str, out: str) -> pl.DataFrame:
     )
     keys = frame.select(pl.col(key).drop_nulls().unique())
     bad = keys.filter(~_valid_keys(keys, key)).get_column(key)
+    # code_key of an 18-character code: 18 · 36^23 + its base-36 value
+    enterprise = [(pl.col(key) + pl.lit(18 * LENGTH_WEIGHT, pl.Int128)).alias(key_out)] if key_out else []
     if bad.len() == 0 and frame.get_column(key).null_count() == 0:  # the usual case: all valid
-        return frame.drop(key).with_columns(pl.lit(None, pl.String).alias(out))
+        return frame.with_columns(pl.lit(None, pl.String).alias(out), *enterprise).drop(key)
     unusable = pl.col(key).is_null() | pl.col(key).is_in(bad.implode())
     suspect = frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).filter(unusable)).to_series()
     reasons = pl.repeat(None, frame.height, dtype=pl.String, eager=True).alias(out)
     if suspect.len():
         found = frame[suspect].select(problem_expr(pl.col(column))).to_series()
         reasons = reasons.scatter(suspect, found)
-    return frame.drop(key).with_columns(reasons)
-
-
-#: Codes that get an integer key: 1–23 capital letters and digits (every valid code has 18).
-KEYABLE = r"^[0-9A-Z]{1,23}$"
+    frame = frame.with_columns(reasons)
+    if key_out:
+        frame = frame.with_columns(pl.when(pl.col(out).is_null()).then(enterprise[0]).alias(key_out))
+    return frame.drop(key)
 
 
 def code_key(frames: list[pl.DataFrame], column: str = "credit_code") -> pl.Expr:
@@ -158,13 +169,27 @@ def code_key(frames: list[pl.DataFrame], column: str = "credit_code") -> pl.Expr
     the enterprise × year frame took 13 s with string keys). Falls back to the code itself when some
     code in ``frames`` is not keyable, so the key is always exact."""
     code = pl.col(column)
-    keyable = all(
-        f.select(code.str.contains(KEYABLE).fill_null(False).all()).item() for f in frames if f.height
-    )
-    if not keyable:
+    if not all(_keyable(f, column) for f in frames if f.height):
         return code
-    length = code.str.len_bytes().cast(pl.Int128) * pl.lit(36**23, dtype=pl.Int128)
+    length = code.str.len_bytes().cast(pl.Int128) * pl.lit(LENGTH_WEIGHT, dtype=pl.Int128)
     return length + code.str.to_integer(base=36, dtype=pl.Int128)
+
+
+def _keyable(frame: pl.DataFrame, column: str) -> bool:
+    return frame.select(pl.col(column).str.contains(KEYABLE).fill_null(False).all()).item()
+
+
+def enterprise_keys(
+    frames: list[pl.DataFrame], carried: list[pl.Series | None], column: str = "credit_code"
+) -> list[pl.Series]:
+    """:func:`code_key` of each frame's rows, taking a frame's ``carried`` key where a reader already
+    computed it (:data:`ENTERPRISE`: its codes passed the check, so they are keyable); the codes
+    themselves for every frame when some other code is not keyable."""
+    need = [f for f, c in zip(frames, carried, strict=True) if c is None and f.height]
+    if not all(_keyable(f, column) for f in need):
+        return [f.get_column(column) for f in frames]
+    key = code_key([], column)  # the integer key, without checking again
+    return [c if c is not None else f.select(key).to_series() for f, c in zip(frames, carried, strict=True)]
 
 
 #: The largest Int128.

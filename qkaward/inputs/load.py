@@ -13,7 +13,7 @@ import polars as pl
 from qkaward.errors import UsageError
 from qkaward.fingerprint import sha256_of
 from qkaward.inputs.columns import ColumnConfig, load_columns
-from qkaward.inputs.creditcode import code_key, packed_key
+from qkaward.inputs.creditcode import ENTERPRISE, code_key, packed_key
 from qkaward.inputs.grid import file_parts
 from qkaward.inputs.read import RoleRead, SheetRead, combine, read_part, role_schema
 from qkaward.inputs.workspace import ROLES, InputSpec
@@ -47,8 +47,8 @@ ROLE_KEYS: dict[str, tuple[str, ...]] = {
     "talents": ("id_number", "programme"),
 }
 _PROVENANCE = ("src_file", "src_sheet", "src_row")
-#: Column of the enterprise as an integer (:func:`code_key`) while the frames are checked.
-ENTERPRISE = "__enterprise"
+#: Roles whose frames in :class:`Inputs` keep the enterprise key (ENTERPRISE) for build_frame.
+KEYED = ("stats", "tax", "enterprises")
 
 
 def dedupe(frame: pl.DataFrame, role: str) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -208,7 +208,11 @@ def load_inputs(
         combined = (
             pl.concat(frames[role], how="vertical_relaxed") if frames[role] else empty(role_schema(role))
         )
-        if "credit_code" in ROLE_KEYS[role]:  # computed once for dedupe and unit_jumps
+        # the enterprise key for dedupe and unit_jumps: from the readers' code check (ENTERPRISE), else
+        # computed here (a frame made without the check)
+        if "credit_code" in ROLE_KEYS[role] and (
+            ENTERPRISE not in combined.columns or combined.get_column(ENTERPRISE).null_count()
+        ):
             combined = combined.with_columns(code_key([combined]).alias(ENTERPRISE))
         combined, dup_problems = dedupe(combined, role)
         problems.append(dup_problems)
@@ -218,7 +222,8 @@ def load_inputs(
         ("tax", "fiscal_yuan", "区级财政贡献"),
     ):
         problems.append(unit_jumps(tables[role], column, label, cfg.unit_jump_ratio))
-    tables = {role: table.drop(ENTERPRISE, strict=False) for role, table in tables.items()}
+    # the frame's sources keep the key (build_frame need not compute it again); the other roles drop it
+    tables = {role: t if role in KEYED else t.drop(ENTERPRISE, strict=False) for role, t in tables.items()}
     stats_years = tuple(sorted({y for f in files if f.role == "stats" for y in f.years}))
     all_problems = pl.concat([p for p in problems if p.height] or [empty(PROBLEM)], how="vertical_relaxed")
     return Inputs(**tables, problems=sort_problems(all_problems), files=tuple(files), stats_years=stats_years)

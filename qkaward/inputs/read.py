@@ -18,7 +18,7 @@ from qkaward.errors import InputError, UsageError
 from qkaward.fingerprint import sha256_of
 from qkaward.inputs import values
 from qkaward.inputs.columns import ColumnConfig, RoleSpec, load_columns
-from qkaward.inputs.creditcode import check_frame
+from qkaward.inputs.creditcode import ENTERPRISE, check_frame
 from qkaward.inputs.grid import Grid, Part, file_parts
 from qkaward.inputs.header import Column, Header, file_year, find_header, title_unit, title_year
 from qkaward.schema import PROBLEM, PROVENANCE, ROLE_LABELS, ROLE_SCHEMAS, InputFile, empty
@@ -50,7 +50,7 @@ USD_UNITS = ("美元", "万美元", "亿美元")
 class RoleRead:
     """What reading one file gave."""
 
-    frame: pl.DataFrame  # the role's canonical schema + PROVENANCE
+    frame: pl.DataFrame  # the role's canonical schema + PROVENANCE (+ ENTERPRISE from combine)
     problems: pl.DataFrame  # schema.PROBLEM
     file: InputFile
 
@@ -79,7 +79,8 @@ def read_role_file(
     role_spec(role, cfg)
     name = label or str(path)
     sheets = [s for part in file_parts(path, name) for s in read_part(part, role, cfg)]
-    return combine(path, name, role, cfg, sheets)
+    got = combine(path, name, role, cfg, sheets)
+    return RoleRead(got.frame.drop(ENTERPRISE, strict=False), got.problems, got.file)  # the role's columns
 
 
 def role_spec(role: str, cfg: ColumnConfig) -> RoleSpec:
@@ -300,7 +301,10 @@ def _read_sheet(
         out_key = key
         if kind == CODE_KIND:
             data = check_frame(
-                data.with_columns(pl.col(key).alias(f"__v_{key}")), f"__v_{key}", f"__err_{key}"
+                data.with_columns(pl.col(key).alias(f"__v_{key}")),
+                f"__v_{key}",
+                f"__err_{key}",
+                ENTERPRISE if key == "credit_code" else None,
             )
         else:
             parser, unit = _parse(col, key, cfg, sheet_unit, grid)
@@ -382,13 +386,17 @@ def _canonical(
         if name not in PROVENANCE and name != "from_prev_column"
     }
     prov = [pl.lit(file).alias("src_file"), pl.lit(sheet).alias("src_sheet"), pl.col("src_row")]
+    # the enterprise key computed by the code check rides along, for dedupe, unit_jumps and the frame
+    carried = [ENTERPRISE] if ENTERPRISE in good.columns else []
+    prov += [pl.col(c) for c in carried]
+    columns = [*schema, *carried]
     current = good.select(*base.values(), *prov)
     if "from_prev_column" not in schema:
-        return current.select(list(schema))
+        return current.select(columns)
     current = current.with_columns(pl.lit(False).alias("from_prev_column"))
     prev_keys = [k for k in parsed if k.endswith("__prev")]
     if not prev_keys:
-        return current.select(list(schema))
+        return current.select(columns)
     prev_exprs = dict(base)
     for k in prev_keys:
         name = rename.get(k.removesuffix("__prev"), k.removesuffix("__prev"))
@@ -412,4 +420,4 @@ def _canonical(
         and schema.get(rename.get(k, k)) == pl.Int64()
     ]
     previous = previous.with_columns([pl.lit(None, pl.Int64).alias(c) for c in current_only])
-    return pl.concat([current.select(list(schema)), previous.select(list(schema))])
+    return pl.concat([current.select(columns), previous.select(columns)])
