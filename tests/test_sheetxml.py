@@ -103,7 +103,8 @@ def test_a_numeric_column_holding_text_is_written_cell_by_cell(tmp_path: Path) -
     rows = _rows(BLOCK_ROWS)
     rows[5]["amount"] = "待核实"
     book = wbmod._new_workbook(tmp_path / "x.xlsx")
-    assert wbmod._block(book.add_worksheet("表"), wbmod._Formats(book), COLS, rows) is None
+    columns = [wbmod._column(col, rows) for col in COLS]
+    assert wbmod._block(book.add_worksheet("表"), wbmod._Formats(book), COLS, columns) is None
     assert not _write(tmp_path / "mixed.xlsx", Sheet, rows).blocks
     assert openpyxl.load_workbook(tmp_path / "mixed.xlsx")["表"].cell(9, 4).value == "待核实"
 

@@ -13,25 +13,27 @@ the award sheets keep the exact 元 figure in a hidden column.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import reduce
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
 import polars as pl
-import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from qkaward.atomic import atomic_path
 from qkaward.errors import UsageError
 from qkaward.privacy import mask_id, mask_id_expr
+from qkaward.render import widechars
 from qkaward.render.machine import FORMULA_PREFIXES
-from qkaward.render.sheetxml import Cells, Sheet, rows_xml, xf_index
+from qkaward.render.sheetxml import Book, Cells, Sheet, rows_xml, xf_index
 from qkaward.render.terminal import SEVERITY_LABELS
 from qkaward.render.text import YUAN_PER_WAN, YUAN_PER_YI, wan
 from qkaward.schema import AWARD_LINE, PROBLEM, ROLE_LABELS, InputFile
@@ -232,16 +234,74 @@ def _number(col: Col, value: Any) -> float | int:
     return int(value)
 
 
-def _measure(col: Col, values: Iterable[Any]) -> int:
-    """A column width that fits the header and the values (CJK counted 2), capped."""
+#: Rows given to a table: a frame, or one mapping per row (a missing key is a blank cell).
+Rows = pl.DataFrame | Sequence[Mapping[str, Any]]
+
+
+def _texts(values: pl.Series) -> pl.Series:
+    """Each value's text as :func:`_display` gives it (String; null stays null)."""
+    if values.dtype == pl.String:
+        return values
+    if values.dtype.is_integer():  # str() of an integer: its digits
+        return values.cast(pl.String)
+    return pl.Series(
+        values.name, [None if v is None else _display(v) for v in values.to_list()], dtype=pl.String
+    )
+
+
+def _column(col: Col, rows: Rows) -> pl.Series:
+    """One column of a table: text columns as the text written (String), numeric ones as their
+    numbers — or as Python objects (dtype Object) when they hold anything else, such as text."""
+    text = col.kind in ("text", "wrap")
+    if isinstance(rows, pl.DataFrame):
+        if col.key not in rows.columns:
+            return pl.Series(col.key, [None] * rows.height, dtype=pl.String if text else pl.Int64)
+        series = rows.get_column(col.key)
+        if text:
+            return _texts(series)
+        if series.dtype.is_integer() or series.dtype.is_float() or series.dtype == pl.Null:
+            return series
+        values = series.to_list()
+    else:
+        values = [row.get(col.key) for row in rows]
+        if text:
+            return pl.Series(col.key, [None if v is None else _display(v) for v in values], dtype=pl.String)
+    types = {type(v) for v in values if v is not None}
+    if types <= {int} and all(-(2**63) <= v < 2**63 for v in values if v is not None):
+        return pl.Series(col.key, values, dtype=pl.Int64)
+    if types <= {float}:
+        return pl.Series(col.key, values, dtype=pl.Float64)
+    return pl.Series(col.key, values, dtype=pl.Object)
+
+
+def _text_widths(texts: pl.Series) -> pl.Series:
+    """Display width of each text (as :func:`text_width`; null stays null)."""
+    return texts.to_frame("t").select(widechars.width(pl.col("t"))).to_series()
+
+
+_NUMERIC = ("wan", "yi", "int", "yuan", "pct")
+
+
+def _measure(col: Col, values: pl.Series, total: Any = None) -> int:
+    """A column width that fits the header, the values and a totals value (CJK counted 2), capped."""
     head = text_width(col.header)
     widest = head if head <= 10 else (head + 1) // 2 + 3  # headers wrap onto two lines (bold: +1)
-    present = [v for v in values if v is not None]
-    if not present:
+    extra = [] if total is None else [total]
+    if values.dtype == pl.Object:
+        objects = [v for v in values.to_list() if v is not None] + extra
+        has_text = any(isinstance(v, str) for v in objects)
+    else:
+        has_text = isinstance(total, str)
+    if values.null_count() == len(values) and not extra:
         return min(col.cap, widest + 2)
-    if col.kind in ("wan", "yi", "int", "yuan", "pct") and all(not isinstance(v, str) for v in present):
+    if col.kind in _NUMERIC and not has_text:
         # a number's printed width grows with its size: the largest and the smallest decide
-        for v in (max(present), min(present)):
+        if values.dtype == pl.Object:
+            bounds = (max(objects), min(objects))
+        else:
+            present = [v for v in (values.max(), values.min(), *extra) if v is not None]
+            bounds = (max(present), min(present))
+        for v in bounds:
             if col.kind in ("wan", "yi"):
                 text = f"{Decimal(int(v)) / (YUAN_PER_WAN if col.kind == 'wan' else YUAN_PER_YI):,.4f}"
             elif col.kind in ("int", "yuan"):
@@ -250,31 +310,39 @@ def _measure(col: Col, values: Iterable[Any]) -> int:
                 text = f"{float(v) * 100:.1f}%"
             widest = max(widest, text_width(text))
         return min(col.cap, widest + 2)
-    # text is at least len() and at most 2·len() wide: measure the longest until none can be wider
-    for text in sorted((v if isinstance(v, str) else _display(v) for v in present), key=len, reverse=True):
-        if 2 * len(text) <= widest or widest >= col.cap:
-            break
-        widest = max(widest, text_width(text))
-    return min(col.cap, widest + 2)
+    texts = _texts(values)
+    if extra:
+        texts = pl.concat([texts, pl.Series(texts.name, [_display(total)], dtype=pl.String)])
+    return min(col.cap, max(widest, _text_widths(texts).max() or 0) + 2)
 
 
 #: Points per line of 10-pt text, for the height of rows whose text wraps.
 LINE_HEIGHT = 13.5
 
 
-def _lines(text: str, width: int) -> int:
-    """How many lines ``text`` takes in a wrapping column ``width`` characters wide."""
-    usable = max(1, width)
-    if 2 * len(text) <= usable and "\n" not in text:  # fits on one line whatever its characters
-        return 1
-    return sum(max(1, -(-text_width(part) // usable)) for part in text.split("\n"))
+def _line_counts(texts: pl.Series, widths: Sequence[int] | int) -> pl.Series:
+    """How many lines each text (null: empty) takes in a wrapping column ``widths`` characters wide
+    (one width for all, or one per text): each of its lines at least one, long ones wrapped."""
+    frame = texts.fill_null("").to_frame("t")
+    if isinstance(widths, Sequence):
+        frame = frame.with_columns(pl.Series("u", [max(1, w) for w in widths], dtype=pl.Int64))
+        usable = pl.col("u")
+    else:
+        usable = pl.lit(max(1, widths), dtype=pl.Int64)
+    parts = pl.col("t").str.split("\n").list.eval(widechars.width(pl.element()).clip(1))
+    return frame.select(((parts + usable - 1) // usable).list.sum()).to_series()
+
+
+def _row_height(lines: int) -> float | None:
+    """The height of a row whose text takes ``lines`` lines (None: one line, the default height)."""
+    return LINE_HEIGHT * lines + 2 if lines > 1 else None
 
 
 def _write_table(
     ws: Worksheet,
     fm: _Formats,
     cols: Sequence[Col],
-    rows: Sequence[Mapping[str, Any]],
+    rows: Rows,
     first_row: int,
     totals: Mapping[str, Any] | None = None,
     widths: list[int] | None = None,
@@ -286,42 +354,46 @@ def _write_table(
     """
     final = widths if widths is not None else []
     final.extend([0] * (len(cols) - len(final)))
+    n = len(rows)
+    columns = [_column(col, rows) for col in cols]
     for c, col in enumerate(cols):
-        values = [row.get(col.key) for row in rows]
-        if totals is not None:
-            values.append(totals.get(col.key))
-        final[c] = max(final[c], _measure(col, values))
-    header_lines = max((_lines(col.header, final[c]) for c, col in enumerate(cols)), default=1)
+        total = None if totals is None else totals.get(col.key)
+        final[c] = max(final[c], _measure(col, columns[c], total))
+    headers = pl.Series([col.header for col in cols], dtype=pl.String)
+    header_lines = _line_counts(headers, final[: len(cols)]).max() or 1
     if header_lines > 1:
-        ws.set_row(first_row, LINE_HEIGHT * header_lines + 2)
+        ws.set_row(first_row, _row_height(header_lines))
     for c, col in enumerate(cols):
         ws.write_string(first_row, c, col.header, fm.header)
     r = first_row + 1
-    wrapped = [(c, col) for c, col in enumerate(cols) if col.kind == "wrap"]
-    heights = [
-        LINE_HEIGHT * lines + 2 if lines > 1 else None
-        for lines in (
-            max((_lines(_display(row.get(col.key)), final[c]) for c, col in wrapped), default=1)
-            for row in rows
-        )
-    ]
+    wrapped = [_line_counts(columns[c], final[c]) for c, col in enumerate(cols) if col.kind == "wrap"]
+    lines = (
+        pl.select(pl.max_horizontal(wrapped)).to_series() if wrapped else pl.Series([1] * n, dtype=pl.Int64)
+    )
     block = (
-        _block(ws, fm, cols, rows)
-        if isinstance(ws, Sheet) and len(rows) >= BLOCK_ROWS and ws.fits(r + len(rows) - 1, len(cols) - 1)
+        _block(ws, fm, cols, columns)
+        if isinstance(ws, Sheet) and n >= BLOCK_ROWS and ws.fits(r + n - 1, len(cols) - 1)
         else None
     )
     if block is not None:  # a large table: its rows rendered column-wise (see render/sheetxml.py)
         # the height xlsxwriter's set_row writes: rounded to whole pixels (worksheet.set_row)
-        heights = [None if h is None else 0.75 * int(h * 4.0 / 3.0 + 0.5) for h in heights]
-        height_series = pl.Series(heights, dtype=pl.Float64) if any(h is not None for h in heights) else None
-        ws.add_block(r, r + len(rows) - 1, len(cols) - 1, rows_xml(r, block, height_series))
-        r += len(rows)
+        pixels = {k: _row_height(k) for k in lines.unique().to_list()}
+        rounded = {k: None if h is None else 0.75 * int(h * 4.0 / 3.0 + 0.5) for k, h in pixels.items()}
+        heights = (
+            lines.replace_strict(list(rounded), list(rounded.values()), return_dtype=pl.Float64)
+            if any(h is not None for h in rounded.values())
+            else None
+        )
+        ws.add_block(r, r + n - 1, len(cols) - 1, rows_xml(r, block, heights))
+        r += n
     else:
-        for row, height in zip(rows, heights, strict=True):
+        values = [s.to_list() for s in columns]
+        for i, count in enumerate(lines.to_list()):
+            height = _row_height(count)
             if height is not None:
                 ws.set_row(r, height)
             for c, col in enumerate(cols):
-                _write_cell(ws, fm, r, c, col, row.get(col.key))
+                _write_cell(ws, fm, r, c, col, values[c][i])
             r += 1
     if totals is not None:
         for c, col in enumerate(cols):
@@ -334,36 +406,44 @@ def _write_table(
 BLOCK_ROWS = 1000
 
 
-def _block(
-    ws: Sheet, fm: _Formats, cols: Sequence[Col], rows: Sequence[Mapping[str, Any]]
-) -> list[Cells] | None:
-    """The columns of a table as :class:`Cells`, each cell as :func:`_write_cell` writes it; None
-    when a numeric column holds text or a text is too long for a cell (the table is then written
-    cell by cell)."""
+def _number_texts(col: Col, values: pl.Series) -> pl.Series:
+    """Each number as the text of xlsxwriter's write_number (xmlwriter._xml_number_element: ``.16G``)
+    of what :func:`_write_cell` writes (null stays null)."""
+    if values.dtype.is_integer():
+        low, high = values.min(), values.max()
+        if col.kind in ("int", "yuan") and (low is None or (low >= -(2**53) and high <= 2**53)):
+            return values.cast(pl.String)  # exact as a float, and fewer than 17 digits: no exponent
+        distinct = values.drop_nulls().unique()  # amounts repeat: format each once
+        texts = [f"{_number(col, v):.16G}" for v in distinct.to_list()]
+        return values.replace_strict(distinct, texts, return_dtype=pl.String)
+    texts = [None if v is None else f"{_number(col, v):.16G}" for v in values.to_list()]
+    return pl.Series(values.name, texts, dtype=pl.String)
+
+
+def _block(ws: Sheet, fm: _Formats, cols: Sequence[Col], columns: Sequence[pl.Series]) -> list[Cells] | None:
+    """The columns of a table (as :func:`_column` gives them) as :class:`Cells`, each cell as
+    :func:`_write_cell` writes it; None when a numeric column holds text or a text is too long for a
+    cell (the table is then written cell by cell)."""
     out = []
-    for col in cols:
-        values = [row.get(col.key) for row in rows]
+    for col, values in zip(cols, columns, strict=True):
         if col.kind in ("text", "wrap"):
-            strings = [v if v is None or isinstance(v, str) else _display(v) for v in values]
-            shared = ws.shared(strings)
+            shared = ws.shared(values)
             if shared is None:
                 return None
-            quoted = [s is not None and s.startswith(FORMULA_PREFIXES) for s in strings]
+            quoted = reduce(operator.or_, (values.str.starts_with(p) for p in FORMULA_PREFIXES))
             out.append(
                 Cells(
-                    pl.Series(shared, dtype=pl.String),
+                    shared,
                     xf_index(fm.cell(col.kind)),
                     shared=True,
-                    alt=pl.Series(quoted, dtype=pl.Boolean),
+                    alt=quoted.fill_null(False),
                     alt_xf=xf_index(fm.cell("wrap_quoted" if col.kind == "wrap" else "quoted")),
                 )
             )
             continue
-        if any(isinstance(v, str) for v in values):
+        if values.dtype == pl.Object and any(isinstance(v, str) for v in values.to_list()):
             return None
-        # the text of xlsxwriter's write_number (xmlwriter._xml_number_element)
-        numbers = [None if v is None else f"{_number(col, v):.16G}" for v in values]
-        out.append(Cells(pl.Series(numbers, dtype=pl.String), xf_index(fm.cell(col.kind))))
+        out.append(Cells(_number_texts(col, values), xf_index(fm.cell(col.kind))))
     return out
 
 
@@ -390,7 +470,7 @@ def _list_sheet(
     fm: _Formats,
     name: str,
     cols: Sequence[Col],
-    rows: Sequence[Mapping[str, Any]],
+    rows: Rows,
     *,
     title: str,
     year: int | None,
@@ -491,16 +571,14 @@ def _award_totals(frame: pl.DataFrame, label_key: str = "credit_code") -> dict[s
 
 def _award_sheets(wb: Workbook, fm: _Formats, view: pl.DataFrame, title: str, year: int | None) -> None:
     """奖励清单, 待核实 and 公示名单 from the prepared award view."""
-    _list_sheet(
-        wb, fm, "奖励清单", AWARD_COLS, view.to_dicts(), title=title, year=year, totals=_award_totals(view)
-    )
+    _list_sheet(wb, fm, "奖励清单", AWARD_COLS, view, title=title, year=year, totals=_award_totals(view))
     review = _renumber(view.filter(pl.col("status") == "needs_review"))
     _list_sheet(
         wb,
         fm,
         "待核实",
         REVIEW_COLS,
-        review.to_dicts(),
+        review,
         title=title,
         year=year,
         totals=_award_totals(review),
@@ -514,7 +592,7 @@ def _award_sheets(wb: Workbook, fm: _Formats, view: pl.DataFrame, title: str, ye
         fm,
         "公示名单",
         PUBLIC_COLS,
-        public.to_dicts(),
+        public,
         title=title,
         year=year,
         totals=_award_totals(public, "name"),
@@ -638,7 +716,7 @@ def _summary_block(
     """A captioned table; returns (first data row, last data row) for charts."""
     _caption(ws, fm, cur, caption)
     header = cur.row
-    cur.row = _write_table(ws, fm, cols, block.to_dicts(), header, totals, cur.widths) + 1
+    cur.row = _write_table(ws, fm, cols, block, header, totals, cur.widths) + 1
     return header + 1, header + block.height
 
 
@@ -1007,11 +1085,11 @@ PROBLEM_COLS = (
 )
 
 
-def _problem_rows(problems: pl.DataFrame) -> list[dict[str, Any]]:
+def _problem_rows(problems: pl.DataFrame) -> pl.DataFrame:
     p = _conform(problems, PROBLEM)
     return p.with_columns(
         pl.col("severity").replace_strict(SEVERITY_LABELS, default=pl.col("severity")).alias("severity_label")
-    ).to_dicts()
+    )
 
 
 def _basis_sheet(
@@ -1109,8 +1187,9 @@ def _basis_sheet(
 
 # ------------------------------------------------------------------------------------ public API
 def _new_workbook(path: Path) -> Workbook:
-    """An xlsxwriter workbook that never turns strings into formulas, URLs or numbers."""
-    book = xlsxwriter.Workbook(
+    """An xlsxwriter workbook that never turns strings into formulas, URLs or numbers; large tables
+    and the shared strings are written as blocks (render/sheetxml.py)."""
+    return Book(
         str(path),
         {
             "strings_to_formulas": False,
@@ -1121,8 +1200,6 @@ def _new_workbook(path: Path) -> Workbook:
             "in_memory": True,
         },
     )
-    book.worksheet_class = Sheet  # xlsxwriter's way to subclass worksheets: large tables as blocks
-    return book
 
 
 def write_report(
@@ -1157,8 +1234,8 @@ def write_report(
         _summary_sheet(
             wb, fm, view, title=title, year=year, meta=meta, results=results, targets_rows=len(trows)
         )
-        _list_sheet(wb, fm, "梯队", TIER_COLS, tier_table(main).to_dicts(), title=title, year=year)
-        _list_sheet(wb, fm, "培育库", POOL_COLS, pool_table(main).to_dicts(), title=title, year=year)
+        _list_sheet(wb, fm, "梯队", TIER_COLS, tier_table(main), title=title, year=year)
+        _list_sheet(wb, fm, "培育库", POOL_COLS, pool_table(main), title=title, year=year)
         _award_sheets(wb, fm, view, title, year)
         ws = _list_sheet(wb, fm, "目标进度", TARGET_COLS, trows, title=title, year=year)
         if trows:
@@ -1257,15 +1334,13 @@ def write_award_list(
     with atomic_path(Path(path)) as tmp:
         wb = _new_workbook(tmp)
         fm = _Formats(wb)
-        _list_sheet(
-            wb, fm, "奖励清单", cols, view.to_dicts(), title=title, year=year, totals=_award_totals(view)
-        )
+        _list_sheet(wb, fm, "奖励清单", cols, view, title=title, year=year, totals=_award_totals(view))
         wb.close()
 
 
 def write_sheets(
     path: Path,
-    sheets: Sequence[tuple[str, Sequence[Col], Sequence[Mapping[str, Any]], Mapping[str, Any] | None]],
+    sheets: Sequence[tuple[str, Sequence[Col], Rows, Mapping[str, Any] | None]],
     *,
     title: str = DEFAULT_TITLE,
     year: int | None = None,
