@@ -272,18 +272,23 @@ def _remembered(
     """The machine output (``fmt``) of command ``name``, ``render(prepared_run)``: given back from the
     results memo when nothing it depends on has changed (:mod:`qkaward.memo`), else computed and kept."""
     from qkaward import memo
-    from qkaward.runner import compute, paid_awards, policy_for
+    from qkaward.runner import compute, paid_awards, policy_for, policy_path
 
     spec = _spec(*inputs, ledger=ledger, policy=policy, no_cache=no_cache)
-    pol = policy_for(spec, policy, sets or ())
-    pol.check_year(year)
     book = ledger or spec.ledger
     paid = paid_awards(book)
-    key = memo.run_key(spec, pol, year, paid, f"{name}/{fmt}") if spec.files else None
+    overrides = sets or ()
+    key = (
+        memo.run_key(spec, policy_path(spec, policy), overrides, year, paid, f"{name}/{fmt}")
+        if spec.files
+        else None
+    )
     text = memo.load(spec, key)
-    if text is not None:
+    if text is not None:  # stored by a run that passed every check below with the same files and year
         _info("输入文件、政策和台账都没有变化，沿用上次的计算结果（加 --no-cache 重新计算）")
         return text
+    pol = policy_for(spec, policy, overrides)
+    pol.check_year(year)
     with _progress() as on_file:
         run = compute(spec, year, pol, paid, book, on_file=on_file)
     text = render(run)

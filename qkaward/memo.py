@@ -6,7 +6,8 @@ again, would otherwise re-read and re-compute everything. The machine output of 
 
 - the command and format;
 - each input file's role, the name it is shown under and the SHA-256 of its bytes;
-- the column configuration, the policy file and the NBS standard (SHA-256) and every ``--set``;
+- the column configuration, the policy file and the NBS standard (SHA-256) and every ``--set``
+  (:func:`qkaward.policy_files.fingerprint`: read as TOML, the policy itself is not built);
 - the year, and the awards already recorded in the ledger (a commit or a void changes the key);
 - the qkaward version and a fingerprint of its code.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,29 +30,31 @@ from qkaward.errors import QkawardError
 from qkaward.fingerprint import code_fingerprint, hash_config, sha256_of
 from qkaward.inputs.columns import load_columns
 from qkaward.inputs.workspace import InputSpec
+from qkaward.policy_files import fingerprint
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from qkaward.policy import Policy
-
 FOLDER = "results"
 
 
-def run_key(spec: InputSpec, policy: Policy, year: int, paid: pl.DataFrame | None, output: str) -> str | None:
-    """The memo key of one run's ``output`` (e.g. ``"awards/json"``), or None when the memo is off
-    (``--no-cache``) or an input is not a readable file (the run itself then reports it)."""
+def run_key(
+    spec: InputSpec,
+    policy: Path | None,
+    overrides: Sequence[str],
+    year: int,
+    paid: pl.DataFrame | None,
+    output: str,
+) -> str | None:
+    """The memo key of one run's ``output`` (e.g. ``"awards/json"``) with the policy file ``policy``
+    (None: the bundled one) and ``overrides``, or None when the memo is off (``--no-cache``) or a file
+    is not readable (the run itself then reports it)."""
     if spec.cache is None:
         return None
-    parts = [
-        output,
-        str(year),
-        code_fingerprint(),
-        hash_config(load_columns()),
-        policy.sha256,
-        policy.four_above.sha256,
-        "\x1e".join(policy.overrides),
-    ]
+    policy_key = fingerprint(policy, overrides)
+    if policy_key is None:
+        return None
+    parts = [output, str(year), code_fingerprint(), hash_config(load_columns()), policy_key]
     try:
         parts += [f"{role}\x1e{spec.label(path)}\x1e{sha256_of(path)}" for role, path in spec.files]
     except OSError:

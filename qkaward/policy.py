@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qkaward.errors import ConfigError, UsageError
+from qkaward.policy_files import DEFAULT_POLICY, read_raw, standard_path
 
 if TYPE_CHECKING:
     import polars as pl
@@ -30,9 +31,6 @@ try:  # Python ≥ 3.11
     import tomllib
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
-
-#: The bundled policy (SPEC §9: the default for --policy).
-DEFAULT_POLICY = Path(__file__).resolve().parent.parent / "config" / "policy" / "qiaokou-2019.toml"
 
 #: Money units → multiplier to the base unit (元 for CNY kinds, 美元 for USD kinds).
 YUAN_UNITS: dict[str, int] = {"元": 1, "千元": 10**3, "万元": 10**4, "亿元": 10**8}  # not-policy: units
@@ -399,60 +397,12 @@ def policy_rows(policy: Policy) -> list[PolicyRow]:
 def load_policy(path: Path | None = None, overrides: Sequence[str] = ()) -> Policy:
     """Read, override and validate a policy file (default: the bundled Qiaokou 2019 policy)."""
     path = Path(path) if path is not None else DEFAULT_POLICY
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"无法读取政策配置文件 {path}：{exc.strerror or exc}") from exc
-    try:
-        raw = tomllib.loads(data.decode("utf-8"), parse_float=Decimal)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"政策配置文件 {path} 不是有效的 TOML：{exc}") from exc
-    for item in overrides:
-        apply_override(raw, item)
+    data, raw = read_raw(path, overrides)
     rows: list[PolicyRow] = []
     values = _walk(raw, SCHEMA, "", rows)
-    std_path = (path.parent / values["policy"]["four_above_standard"]["value"]).resolve()
+    std_path = standard_path(path, values["policy"]["four_above_standard"]["value"])
     policy = _build(values, load_four_above(std_path), path, hashlib.sha256(data).hexdigest())
     return replace(policy, overrides=tuple(overrides), param_rows=tuple(rows))
-
-
-def parse_value(text: str) -> Any:
-    """A ``--set`` value: a TOML value (number, boolean, string, array), else the bare string."""
-    try:
-        return tomllib.loads(f"v = {text}", parse_float=Decimal)["v"]
-    except tomllib.TOMLDecodeError:
-        return text.strip()
-
-
-def apply_override(raw: dict[str, Any], item: str) -> None:
-    """Apply one ``KEY=VALUE`` override to the raw TOML tree (in place)."""
-    key, sep, text = item.partition("=")
-    key = key.strip()
-    if not sep or not key:
-        raise ConfigError(f"参数覆盖“{item}”格式应为 KEY=VALUE")
-    parts = key.split(".")
-    node: Any = raw
-    for i, part in enumerate(parts[:-1]):
-        node = _step(node, part, ".".join(parts[: i + 1]), key)
-    last = parts[-1]
-    target = _step(node, last, key, key)
-    value = parse_value(text)
-    if isinstance(target, dict) and "value" in target:
-        target["value"] = value
-    elif isinstance(target, (dict, list)):
-        raise ConfigError(f"参数覆盖“{key}”指向一组参数，不是单个值")
-    elif isinstance(node, list):
-        node[int(last)] = value
-    else:
-        node[last] = value
-
-
-def _step(node: Any, part: str, where: str, key: str) -> Any:
-    if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-        return node[int(part)]
-    if isinstance(node, dict) and part in node:
-        return node[part]
-    raise ConfigError(f"参数覆盖“{key}”：政策配置中没有参数“{where}”")
 
 
 def _walk(raw: Any, spec: Any, path: str, rows: list[PolicyRow]) -> Any:

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qkaward.inputs.workspace import InputSpec
-from qkaward.policy import Policy, load_policy
 
 if TYPE_CHECKING:
     import polars as pl
 
+    from qkaward.policy import Policy
     from qkaward.rules import RunResult
     from qkaward.schema import Inputs
 
@@ -49,7 +49,14 @@ def paid_awards(ledger: Path | None) -> pl.DataFrame | None:
 
 def policy_for(spec: InputSpec, policy: Path | None, overrides: Sequence[str]) -> Policy:
     """The policy of a run: ``--policy``, else the workspace's ``policy`` key, else the bundled one."""
-    return load_policy(policy or spec.policy, overrides)
+    from qkaward.policy import load_policy  # not on a remembered rerun's path (see qkaward.memo)
+
+    return load_policy(policy_path(spec, policy), overrides)
+
+
+def policy_path(spec: InputSpec, policy: Path | None) -> Path | None:
+    """The policy file of a run (None: the bundled one)."""
+    return policy or spec.policy
 
 
 def prepare(
