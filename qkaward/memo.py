@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 
 from qkaward.atomic import write_atomic
 from qkaward.errors import QkawardError
-from qkaward.fingerprint import code_fingerprint, hash_config, sha256_of
-from qkaward.inputs.columns import load_columns
+from qkaward.fingerprint import code_fingerprint, sha256_of
+from qkaward.inputs.columns import columns_file
 from qkaward.inputs.workspace import InputSpec
 from qkaward.policy_files import fingerprint
 
@@ -54,8 +54,10 @@ def run_key(
     policy_key = fingerprint(policy, overrides)
     if policy_key is None:
         return None
-    parts = [output, str(year), code_fingerprint(), hash_config(load_columns()), policy_key]
+    parts = [output, str(year), code_fingerprint(), policy_key]
     try:
+        # the column configuration by its file's bytes (what load_columns() is built from), unparsed
+        parts.append(sha256_of(columns_file()))
         parts += [f"{role}\x1e{spec.label(path)}\x1e{sha256_of(path)}" for role, path in spec.files]
     except OSError:
         return None

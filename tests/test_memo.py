@@ -145,3 +145,24 @@ def test_help_starts_without_polars_or_rich() -> None:
     probe = "import sys; import qkaward.cli; print(sorted({'polars', 'rich'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_changed_column_configuration_is_computed_again(ws: Path, tmp_path: Path, monkeypatch) -> None:
+    """The key holds the column configuration file's bytes (it is not parsed on a rerun)."""
+    import shutil
+
+    from qkaward.config import config_dir
+
+    config = tmp_path / "config"
+    shutil.copytree(config_dir(), config)
+    monkeypatch.setenv("QKAWARD_CONFIG_DIR", str(config))
+    first = _run("awards", "--year", "2020", "-w", str(ws), "--format", "json")
+    calls = []
+    real = runner.compute
+    monkeypatch.setattr(runner, "compute", lambda *a, **k: calls.append(a) or real(*a, **k))
+    assert _run("awards", "--year", "2020", "-w", str(ws), "--format", "json") == first
+    assert not calls
+    columns = config / "columns.toml"
+    columns.write_text(columns.read_text(encoding="utf-8") + "\n# 本地修订\n", encoding="utf-8")
+    assert _run("awards", "--year", "2020", "-w", str(ws), "--format", "json") == first
+    assert len(calls) == 1

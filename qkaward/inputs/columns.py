@@ -155,7 +155,12 @@ def parse_columns(raw: dict) -> ColumnConfig:
     )
 
 
+def columns_file() -> Path:
+    """The bundled column configuration, ``config/columns.toml``."""
+    return config_dir() / "columns.toml"
+
+
 @lru_cache(maxsize=4)
 def load_columns(path: Path | None = None) -> ColumnConfig:
-    """The column configuration (bundled ``config/columns.toml`` unless a path is given)."""
-    return parse_columns(load_toml(path or config_dir() / "columns.toml"))
+    """The column configuration (:func:`columns_file` unless a path is given)."""
+    return parse_columns(load_toml(path or columns_file()))
