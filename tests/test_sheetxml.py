@@ -117,3 +117,29 @@ def test_a_block_must_fit_in_a_worksheet(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="do not fit"):
         sheet.add_block(1_048_570, 1_048_580, 3, "")
     assert not sheet.blocks
+
+
+def test_rows_beyond_a_worksheet_are_left_out_with_a_note_not_silently(tmp_path: Path, monkeypatch) -> None:
+    """xlsxwriter drops a row past the sheet's last row without a word; the list sheet keeps what fits
+    and says how many rows it left out (a worksheet of 60 rows stands in for Excel's 1,048,576)."""
+    from qkaward.render import sheetxml
+
+    class Small(Sheet):
+        def __init__(self) -> None:
+            super().__init__()
+            self.xls_rowmax = 60
+
+    monkeypatch.setattr(sheetxml.Book, "worksheet_class", Small)
+    book = wbmod._new_workbook(tmp_path / "x.xlsx")
+    fm = wbmod._Formats(book)
+    rows = [{"seq": i + 1, "name": f"企业{i + 1}"} for i in range(100)]
+    cols = COLS[:2]
+    wbmod._list_sheet(book, fm, "表", cols, rows, title="t", year=2020, totals={"name": "合计"}, notes=["注"])
+    book.close()
+    ws = openpyxl.load_workbook(tmp_path / "x.xlsx")["表"]
+    values = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
+    assert ws.max_row <= 60
+    shown = [v for v in values if isinstance(v, int)]
+    assert shown == list(range(1, len(shown) + 1)) and len(shown) == 60 - 5  # header, totals, blank, 2 notes
+    assert values[-2] == "注"
+    assert f"另有 {100 - len(shown):,} 行" in values[-1] and "合计行按全部行计算" in values[-1]

@@ -477,8 +477,20 @@ def _list_sheet(
     totals: Mapping[str, Any] | None = None,
     notes: Sequence[str] = (),
 ) -> Worksheet:
-    """A sheet holding one table: frozen header, autofilter, widths, print settings."""
+    """A sheet holding one table: frozen header, autofilter, widths, print settings. Rows beyond what
+    a worksheet holds are left out with a note saying how many (xlsxwriter would drop them silently)."""
     ws = wb.add_worksheet(name)
+    # header, rows, totals, a blank row, the notes and the note on rows left out
+    room = ws.xls_rowmax - 2 - (totals is not None) - len(notes) - 1
+    if len(rows) > room:
+        left_out = len(rows) - room
+        rows = rows.head(room) if isinstance(rows, pl.DataFrame) else rows[:room]
+        summed = "；合计行按全部行计算" if totals is not None else ""
+        notes = [
+            *notes,
+            f"另有 {left_out:,} 行超出 Excel 单张工作表的行数上限（{ws.xls_rowmax:,} 行），"
+            f"未列入本表{summed}；完整清单请用相应命令的 --format csv 导出。",
+        ]
     widths = [0] * len(cols)
     end = _write_table(ws, fm, cols, rows, 0, totals, widths)
     for i, note in enumerate(notes):
