@@ -5,8 +5,7 @@ Mount with ``app.add_typer(ledger_app, name="ledger")``. Errors are one Chinese 
 exit code of SPEC §9 (2 usage or unreadable input, 3 lock or write failure).
 """
 
-from __future__ import annotations
-
+# No deferred annotations (see cli.py): Typer resolves the commands' signatures at every start.
 import contextlib
 import hashlib
 import json
@@ -104,7 +103,7 @@ def _ledger_path(ledger: Path | None) -> Path:
     return ledger
 
 
-def _open(ledger: Path | None, *, create: bool, lock_timeout: float = 10.0) -> Ledger:
+def _open(ledger: Path | None, *, create: bool, lock_timeout: float = 10.0) -> "Ledger":
     """Open the ledger given by ``--ledger``."""
     from qkaward.ledger import Ledger
 
@@ -129,7 +128,7 @@ def run_info(
     policy_id: str = "",
     policy_sha256: str = "",
     year: int | None = None,
-) -> RunInfo:
+) -> "RunInfo":
     """A :class:`RunInfo` for this process: its command line, the inputs' SHA-256 and the version."""
     from qkaward.ledger import RunInfo
 
@@ -148,7 +147,7 @@ def _command_line() -> str:
     return shlex.join(["qkaward", *sys.argv[1:]])
 
 
-def commit_summary(result: CommitResult) -> str:
+def commit_summary(result: "CommitResult") -> str:
     """One Chinese line describing a write's counts (also for `awards --commit`)."""
     parts = [f"新记录 {result.recorded} 条"]
     if result.already_present:
@@ -184,7 +183,7 @@ _AWARD_COLUMNS = (
 _SOURCE = {"run": "测算提交", "import": "历史导入", "confirm": "人工确认"}
 
 
-def _awards_table(frame: pl.DataFrame) -> Table:
+def _awards_table(frame: "pl.DataFrame") -> "Table":
     """The award records as a terminal table."""
     from rich.table import Table
 
@@ -423,7 +422,7 @@ def export_cmd(
 # --------------------------------------------------------------------------------------------------
 
 
-def _read_past_payments(file: Path) -> tuple[pl.DataFrame, str]:
+def _read_past_payments(file: Path) -> "tuple[pl.DataFrame, str]":
     """Read a past-payments file through the shared input reader: the rows and the file's SHA-256.
 
     Any problem of severity ``error`` aborts the import (nothing is imported), naming its rows.
@@ -444,7 +443,7 @@ def _read_past_payments(file: Path) -> tuple[pl.DataFrame, str]:
     return frame, digest
 
 
-def _raise_on_errors(file: Path, problems: pl.DataFrame) -> None:
+def _raise_on_errors(file: Path, problems: "pl.DataFrame") -> None:
     """Raise :class:`InputError` naming the rows of every error-level problem, if any."""
     import polars as pl
 
@@ -461,7 +460,7 @@ def _raise_on_errors(file: Path, problems: pl.DataFrame) -> None:
     raise InputError(f"{file} 有 {errors.height} 处错误，未导入任何记录：{shown}{more}")
 
 
-def _read_award_lines(path: Path) -> tuple[dict[str, Any], pl.DataFrame]:
+def _read_award_lines(path: Path) -> "tuple[dict[str, Any], pl.DataFrame]":
     """The envelope and award lines of ``qkaward awards --format json`` output."""
     import polars as pl
 
@@ -512,7 +511,7 @@ def _read_review_list(path: Path) -> list[tuple[str, str]]:
 
 
 def _review_pairs(
-    path: Path, body: pl.DataFrame, code_col: int, award_col: int, header_row: int
+    path: Path, body: "pl.DataFrame", code_col: int, award_col: int, header_row: int
 ) -> list[tuple[str, str]]:
     """The pairs below the header; an unknown award names its row."""
     from qkaward.ledger import resolve_award
@@ -529,7 +528,7 @@ def _review_pairs(
     return pairs
 
 
-def _read_text_grid(path: Path) -> pl.DataFrame:
+def _read_text_grid(path: Path) -> "pl.DataFrame":
     """Every cell of the first sheet (or the csv) as text, without a header."""
     import polars as pl
 
