@@ -127,3 +127,31 @@ def test_enterprise_keys_take_the_readers_key_and_fall_back_to_text_together() -
     odd = pl.DataFrame({"credit_code": ["甲-1"]})  # not keyable: every frame keyed by its text
     keys = enterprise_keys([a, odd], [carried, None])
     assert [k.to_list() for k in keys] == [VALID[:3], ["甲-1"]]
+
+
+def test_the_integer_check_agrees_with_the_text_check_on_random_codes() -> None:
+    """The table look-ups of the integer check against problem_expr on text, for codes built valid
+    (any allowed character at every position) and for one- and two-character changes of them."""
+    import random
+
+    from qkaward.inputs.creditcode import CHARSET, check_frame
+
+    rng = random.Random(11714)
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    codes = []
+    for _ in range(3000):
+        org = "".join(rng.choice(CHARSET) for _ in range(8))
+        head = "".join(rng.choice(CHARSET) for _ in range(2))
+        head += "".join(rng.choice("0123456789") for _ in range(6)) + org + org_check_char(org)
+        code = head + check_char(head)
+        codes.append(code)
+        for _ in range(rng.choice((1, 2))):
+            pos = rng.randrange(18)
+            code = code[:pos] + rng.choice(alphabet) + code[pos + 1 :]
+        codes.append(code)
+    column = pl.DataFrame({"c": codes})
+    got = check_frame(column, "c", "err")["err"].to_list()
+    expected = column.select(problem_expr(pl.col("c"))).to_series().to_list()
+    assert got == expected
+    assert sum(e is None for e in expected) >= 3000  # every built code, and changes that stay valid
+    assert len({e for e in expected if e}) > 10  # many different reasons (expected characters differ)
