@@ -70,3 +70,43 @@ def test_the_readers_enterprise_key_is_code_key_and_stays_inside_the_loader(make
     assert ENTERPRISE not in read_role_file(big, "stats").frame.columns
     inputs = load_inputs(build_spec(None, {"stats": [small, big]}, use_cache=False))
     assert ENTERPRISE in inputs.stats.columns and inputs.stats.height > 0  # kept for build_frame
+
+
+@pytest.mark.parametrize("keyed", [True, False])
+def test_unit_jumps_agree_with_a_year_by_year_reading(keyed: bool) -> None:
+    """Every real, positive figure against the same enterprise's figure of the year before: flagged when
+    one is ``ratio`` times the other or more. Random enterprises with gaps in their years, 上年同期 rows,
+    zeros and blanks; with the readers' key and without it (the loader's fallback)."""
+    import random
+
+    import polars as pl
+
+    from qkaward.inputs.creditcode import ENTERPRISE, code_key
+    from qkaward.inputs.load import unit_jumps
+
+    rng = random.Random(7)
+    rows = []
+    for e in range(300):
+        code = VALID[e % len(VALID)][:-4] + f"{e:04d}"  # distinct codes (check characters not needed)
+        for year in sorted(rng.sample(range(2015, 2022), rng.randint(1, 5))):
+            value = rng.choice([None, 0, 5, 50, 5_000, 50_000, 500_000, 49_999, 5_000_001, 1])
+            prev = rng.random() < 0.2
+            rows.append((code, year, value, prev, "f.xlsx", "表1", len(rows) + 2))
+    rng.shuffle(rows)
+    schema = ["credit_code", "year", "revenue_yuan", "from_prev_column", "src_file", "src_sheet", "src_row"]
+    frame = pl.DataFrame(rows, schema=schema, orient="row")
+    if keyed:
+        frame = frame.with_columns(code_key([frame]).alias(ENTERPRISE))
+    got = unit_jumps(frame, "revenue_yuan", "营业收入", 1000)
+    figure = {(r[0], r[1]): r[2] for r in rows if not r[3] and r[2]}
+    expected = sorted(
+        (row, f"疑似单位错误：营业收入为{v}元，上年为{figure[(c, y - 1)]}元，相差1000倍以上，请核对金额单位")
+        for c, y, v, prev, _, _, row in rows
+        if not prev
+        and v
+        and (c, y - 1) in figure
+        and (v >= figure[(c, y - 1)] * 1000 or v * 1000 <= figure[(c, y - 1)])
+    )
+    assert sorted(zip(got["row"].to_list(), got["message"].to_list(), strict=True)) == expected
+    assert len(expected) > 20
+    assert set(got["severity"]) == {"warning"} and set(got["file"]) == {"f.xlsx"}

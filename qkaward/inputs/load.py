@@ -231,11 +231,17 @@ def load_inputs(
 
 def unit_jumps(frame: pl.DataFrame, column: str, label: str, ratio: int) -> pl.DataFrame:
     """Warnings for figures that jump or fall by ``ratio``× or more from the enterprise's previous year."""
-    real = frame.filter(~pl.col("from_prev_column") & pl.col(column).is_not_null() & (pl.col(column) > 0))
+    # Only the key, year and figure are filtered and sorted (the whole frame's columns took 4× as long
+    # at 100,000 enterprises); the flagged rows' provenance is gathered by row number at the end.
+    key = pl.col(ENTERPRISE) if ENTERPRISE in frame.columns else code_key([frame])
+    real = frame.select(
+        key.alias("__k"),
+        "year",
+        column,
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("__i"),
+        keep=~pl.col("from_prev_column") & pl.col(column).is_not_null() & (pl.col(column) > 0),
+    ).filter("keep")
     # Sorted once by enterprise and year, the previous row is the previous year when code and year fit.
-    if ENTERPRISE not in real.columns:
-        real = real.with_columns(code_key([real]).alias(ENTERPRISE))
-    real = real.rename({ENTERPRISE: "__k"})
     packed = packed_key(real, ["__k", "year"])
     real = real.sort(packed if packed is not None else ["__k", "year"])
     same = pl.col("__k").shift(1) == pl.col("__k")
@@ -245,21 +251,28 @@ def unit_jumps(frame: pl.DataFrame, column: str, label: str, ratio: int) -> pl.D
         (pl.col("__py") == pl.col("year") - 1)
         & ((pl.col(column) >= pl.col("__prev") * ratio) | (pl.col(column) * ratio <= pl.col("__prev")))
     )
-    return flagged.select(
-        pl.col("src_file").alias("file"),
-        pl.col("src_sheet").alias("sheet"),
-        pl.col("src_row").alias("row"),
-        pl.lit(label).alias("column"),
-        pl.col(column).cast(pl.String).alias("value"),
-        pl.format(
-            "疑似单位错误：{}为{}元，上年为{}元，相差{}倍以上，请核对金额单位",
-            pl.lit(label),
-            pl.col(column),
-            pl.col("__prev"),
-            pl.lit(ratio),
-        ).alias("message"),
-        pl.lit("warning").alias("severity"),
-    ).cast(PROBLEM)
+    at = frame.select(pl.col(list(_PROVENANCE)).gather(flagged.get_column("__i")))
+    # rechunked: pl.format panics on a horizontal concat whose columns are chunked differently (polars 2.1)
+    return (
+        pl.concat([at, flagged], how="horizontal")
+        .rechunk()
+        .select(
+            pl.col("src_file").alias("file"),
+            pl.col("src_sheet").alias("sheet"),
+            pl.col("src_row").alias("row"),
+            pl.lit(label).alias("column"),
+            pl.col(column).cast(pl.String).alias("value"),
+            pl.format(
+                "疑似单位错误：{}为{}元，上年为{}元，相差{}倍以上，请核对金额单位",
+                pl.lit(label),
+                pl.col(column),
+                pl.col("__prev"),
+                pl.lit(ratio),
+            ).alias("message"),
+            pl.lit("warning").alias("severity"),
+        )
+        .cast(PROBLEM)
+    )
 
 
 def sort_problems(problems: pl.DataFrame) -> pl.DataFrame:
