@@ -341,3 +341,63 @@ def test_the_sheet_xml_is_searched_only_when_a_data_row_has_an_empty_cell(make_x
     gap = make_xlsx("gap.xlsx", [header, [VALID[0], "甲", 2020, None, 5]])
     read_role_file(gap, "stats")
     assert calls == [gap]
+
+
+def _plain_cells(rng, plain: bool) -> list[object]:
+    """A row's typed cells: year, industry, revenue, 上年同期 revenue, 是否四上, 入库年份."""
+    year = rng.choice(["2020", "2020.0", 2020]) if plain else rng.choice(["2020年", " 2020", "２０２０", "-"])
+    industry = (
+        rng.choice(["6510", "3011.0", "007", "12345"]) if plain else rng.choice(["C3011", " 6510", "", "无"])
+    )
+    money = [
+        rng.choice(["1234.56", "0", "007", "1.0000001", "99999999999999999999", 1234567.8, 0.5])
+        if plain
+        else rng.choice(["2,500,000", " 12 ", "-5", "１２．５", "—", "abc", "1e3", "N/A"])
+        for _ in range(2)
+    ]
+    flag = rng.choice(["1", "0", 1]) if plain else rng.choice(["是", " 否", "1", "x"])
+    entry = rng.choice(["2019", "2018.0"]) if plain else rng.choice(["2019年度", "", "二〇一九"])
+    return [year, industry, *money, flag, entry]
+
+
+@pytest.mark.parametrize("plain", [True, False])
+def test_columns_of_plain_numbers_read_the_same_without_cleaning(make_xlsx, monkeypatch, plain: bool) -> None:
+    """A column whose every cell is a plain number skips trimming, full-width and separator handling
+    (values.PLAIN): the frame and problems are those of the full cleaning, on plain columns and on
+    columns with one cell that needs cleaning."""
+    import random
+
+    from qkaward.inputs import values
+
+    rng = random.Random(4754)
+    header = ["统一社会信用代码", "企业名称", "年度", "行业代码", "营业收入(千元)", "上年同期营业收入(千元)"]
+    header += ["是否四上", "入库年份"]
+    rows = [header] + [[VALID[i % 5], f"企业{i}", *_plain_cells(rng, True)] for i in range(60)]
+    if not plain:
+        for i in range(1, 61, 7):  # every column gets cells that need cleaning, or are bad
+            rows[i] = [VALID[0], f"企业{i}", *_plain_cells(rng, False)]
+    rows.append([None] * len(header))  # a layout row: dropped either way
+    path = make_xlsx("s.xlsx", rows)
+    cleaned: list[bool] = []
+    clean = values.clean
+    monkeypatch.setattr(values, "clean", lambda *a, **k: cleaned.append(a[4]) or clean(*a, **k))
+    fast = read_role_file(path, "stats")
+    assert cleaned == [plain] * 6  # year, industry, two revenues, 是否四上, 入库年份: shortcut iff plain
+    monkeypatch.setattr(values, "plain_allowed", lambda cfg: False)
+    full = read_role_file(path, "stats")
+    assert cleaned[6:] == [False] * 6  # the second read cleaned every column
+    assert fast.frame.equals(full.frame)
+    assert fast.problems.equals(full.problems)
+    assert fast.file.rows_used == full.file.rows_used > 10
+    assert full.problems.height > (10 if plain else 30)  # bad industry codes, too-large amounts …
+
+
+def test_a_number_that_is_a_missing_marker_turns_the_plain_shortcut_off() -> None:
+    from dataclasses import replace
+
+    from qkaward.inputs.columns import load_columns
+    from qkaward.inputs.values import plain_allowed
+
+    cfg = load_columns()
+    assert plain_allowed(cfg)
+    assert not plain_allowed(replace(cfg, missing=(*cfg.missing, "0")))

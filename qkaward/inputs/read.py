@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -185,10 +186,11 @@ def _sheet_year(grid: Grid, header: Header, spec: RoleSpec) -> int | None:
 
 
 def _parse(
-    col: Column, key: str, cfg: ColumnConfig, sheet_unit: str | None, grid: Grid
+    col: Column, key: str, cfg: ColumnConfig, sheet_unit: str | None, grid: Grid, plain: bool = False
 ) -> tuple[values.Stages, str | None]:
     """The parser stages for one column (reading ``key`` and its cleaned text ``__t_<key>``, writing
-    ``__v_<key>`` and ``__err_<key>``) and, for money, the unit used."""
+    ``__v_<key>`` and ``__err_<key>``) and, for money, the unit used. ``plain``: every cell of the
+    column matches :data:`values.PLAIN`."""
     kind = cfg.fields[col.field].kind
     text, value, error = f"__t_{key}", f"__v_{key}", f"__err_{key}"
     if kind in ("money", "valuation"):
@@ -200,11 +202,11 @@ def _parse(
             )
         if kind == "money" and unit in USD_UNITS:
             raise InputError(f"文件 {grid.file} 列“{col.label}”的单位 {unit} 只能用于估值")
-        return values.money(text, value, error, cfg.units[unit], unit), unit
+        return values.money(text, value, error, cfg.units[unit], unit, plain), unit
     parsers = {
-        "year": values.year,
-        "industry": values.industry,
-        "count": values.count,
+        "year": partial(values.year, plain=plain),
+        "industry": partial(values.industry, plain=plain),
+        "count": partial(values.count, plain=plain),
         "date": values.date_value,
     }
     if kind == "event":
@@ -239,8 +241,19 @@ def _read_sheet(
     # and looked up in the sheet XML below only if a data row has an empty cell at all.
     blank = pl.any_horizontal([pl.col(c).is_null() for c in grid.frame.columns]).alias("__blank")
     raw = body.select("src_row", blank, *[pl.col(f"c{c.index}").alias(k) for c, k in keys.items()])
-    # Rows with nothing in any column we read carry nothing: they are layout, not data.
-    filled = [pl.col(k).str.contains(r"\S").fill_null(False) for k in keys.values()]
+    # Free text and codes are read from the raw cell; every other column from its cleaned text, which
+    # for a column of plain numbers only (values.PLAIN; the usual export) is the cell itself.
+    typed = [k for c, k in keys.items() if cfg.fields[c.field].kind not in ("text", CODE_KIND)]
+    plain = dict.fromkeys(typed, False)
+    if typed and values.plain_allowed(cfg):
+        checked = raw.select(pl.col(k).str.contains(values.PLAIN).fill_null(True).all() for k in typed)
+        plain = dict(zip(typed, checked.row(0), strict=True))
+    # Rows with nothing in any column we read carry nothing: they are layout, not data. (A plain
+    # column's cell is never blank text: there, any value fills the row.)
+    filled = [
+        pl.col(k).is_not_null() if plain.get(k) else pl.col(k).str.contains(r"\S").fill_null(False)
+        for k in keys.values()
+    ]
     raw = raw.filter(pl.any_horizontal(filled))
     total_cols = [k for c, k in keys.items() if c.field in TOTAL_FIELDS and not c.previous]
     is_total = pl.any_horizontal(
@@ -284,11 +297,11 @@ def _read_sheet(
     required_errors: list[pl.Expr] = []
     units: set[str] = set()
     stages: list[values.Stages] = []
-    # Free text and codes are read from the raw cell; every other column from its cleaned text.
-    typed = [k for c, k in keys.items() if cfg.fields[c.field].kind not in ("text", CODE_KIND)]
-    wide = data.select(pl.col(k).str.contains(values.FULL_WIDTH).any() for k in typed).row(0) if typed else ()
+    mixed = [k for k in typed if not plain[k]]
+    wide = data.select(pl.col(k).str.contains(values.FULL_WIDTH).any() for k in mixed).row(0) if mixed else ()
+    full_width = dict(zip(mixed, wide, strict=True))
     data = values.apply(
-        data, [values.clean(k, f"__t_{k}", cfg, bool(w)) for k, w in zip(typed, wide, strict=True)]
+        data, [values.clean(k, f"__t_{k}", cfg, bool(full_width.get(k)), plain[k]) for k in typed]
     )
     for col, key in keys.items():
         kind = cfg.fields[col.field].kind
@@ -307,7 +320,7 @@ def _read_sheet(
                 ENTERPRISE if key == "credit_code" else None,
             )
         else:
-            parser, unit = _parse(col, key, cfg, sheet_unit, grid)
+            parser, unit = _parse(col, key, cfg, sheet_unit, grid, plain.get(key, False))
             stages.append(parser)
             if unit:
                 units.add(f"{cfg.fields[col.field].aliases[0]}: {unit}")
