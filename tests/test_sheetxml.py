@@ -143,3 +143,25 @@ def test_rows_beyond_a_worksheet_are_left_out_with_a_note_not_silently(tmp_path:
     assert shown == list(range(1, len(shown) + 1)) and len(shown) == 60 - 5  # header, totals, blank, 2 notes
     assert values[-2] == "注"
     assert f"另有 {100 - len(shown):,} 行" in values[-1] and "合计行按全部行计算" in values[-1]
+
+
+def test_the_workbook_parts_are_deflated_at_the_chosen_level(tmp_path: Path, monkeypatch) -> None:
+    """Every part goes through zlib at ZIP_LEVEL (not zlib's default 6), the file reads back, and
+    xlsxwriter's own ZipFile is left as it was."""
+    import zipfile
+    import zlib
+
+    import xlsxwriter.workbook
+
+    from qkaward.render.sheetxml import ZIP_LEVEL, Book
+
+    levels: list[int] = []
+    compressobj = zlib.compressobj
+    monkeypatch.setattr(zlib, "compressobj", lambda level, *a: levels.append(level) or compressobj(level, *a))
+    path = tmp_path / "z.xlsx"
+    book = Book(str(path), {"in_memory": True})
+    book.add_worksheet("表").write_string(0, 0, "硚口区")
+    book.close()
+    assert ZIP_LEVEL != 6 and len(levels) > 5 and set(levels) == {ZIP_LEVEL}
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile
+    assert openpyxl.load_workbook(path)["表"]["A1"].value == "硚口区"
