@@ -195,3 +195,18 @@ def test_number_texts_of_floats_and_blanks() -> None:
     assert got == [None if v is None else f"{v:.16G}" for v in values]
     assert got[-1] == "9.699999999999999"  # .16G is not the shortest text: why floats stay Python's
     assert wbmod._number_texts(col, pl.Series([None, None])).to_list() == [None, None]
+
+
+@pytest.mark.parametrize("kind", ["wan", "yi"])
+def test_amount_texts_without_decimal_are_those_of_the_decimal_division(kind: str) -> None:
+    """万元/亿元 cells: the 元 amount divided as Python ints gives the float _number gets through
+    Decimal, so the .16G texts agree, for random amounts of every size up to 2**53."""
+    import random
+
+    rng = random.Random(53)
+    amounts = [rng.randint(-(10 ** rng.randint(0, 16)), 10 ** rng.randint(0, 16)) for _ in range(20_000)]
+    amounts = [a for a in amounts if abs(a) <= 2**53] + [7, 99, 10**8 + 1, 123_456_789_012_345, None]
+    col = Col("n", "n", kind)  # type: ignore[arg-type]
+    got = wbmod._number_texts(col, pl.Series(amounts, dtype=pl.Int64)).to_list()
+    assert got == [None if v is None else f"{wbmod._number(col, v):.16G}" for v in amounts]
+    assert sum("E" in t for t in got if t) > 0 or kind == "wan"  # tiny 亿元 values use an exponent

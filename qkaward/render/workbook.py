@@ -406,16 +406,30 @@ def _write_table(
 BLOCK_ROWS = 1000
 
 
+#: What a 万元 / 亿元 column's integer 元 amounts are divided by.
+_DIVISORS = {"wan": YUAN_PER_WAN, "yi": YUAN_PER_YI}
+
+
 def _number_texts(col: Col, values: pl.Series) -> pl.Series:
     """Each number as the text of xlsxwriter's write_number (xmlwriter._xml_number_element: ``.16G``)
     of what :func:`_write_cell` writes (null stays null)."""
     if values.dtype.is_integer():
         low, high = values.min(), values.max()
-        if col.kind in ("int", "yuan") and (low is None or (low >= -(2**53) and high <= 2**53)):
+        exact = low is None or (low >= -(2**53) and high <= 2**53)  # every amount exact as a float
+        if col.kind in ("int", "yuan") and exact:
             return values.cast(pl.String)  # exact as a float, and fewer than 17 digits: no exponent
         distinct = values.drop_nulls().unique()  # amounts repeat: format each once
-        texts = [f"{_number(col, v):.16G}" for v in distinct.to_list()]
-        return values.replace_strict(distinct, texts, return_dtype=pl.String)
+        if exact and col.kind in _DIVISORS:
+            # float(Decimal(v) / d), as _number computes it, is v / d correctly rounded, as Python's
+            # int division gives it without a Decimal per amount (Polars' division is not: it
+            # multiplies by 1/d, 5800324500 / 10000 → 580032.4500000001)
+            d = _DIVISORS[col.kind]
+            numbers = [v / d for v in distinct.to_list()]
+        else:
+            numbers = [_number(col, v) for v in distinct.to_list()]
+        return values.replace_strict(distinct, [f"{x:.16G}" for x in numbers], return_dtype=pl.String)
+    if values.dtype == pl.Float64 and col.kind == "pct":  # _number is float(v): nothing to convert
+        return pl.Series(values.name, [None if v is None else f"{v:.16G}" for v in values.to_list()])
     texts = [None if v is None else f"{_number(col, v):.16G}" for v in values.to_list()]
     return pl.Series(values.name, texts, dtype=pl.String)
 
