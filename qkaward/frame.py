@@ -244,6 +244,22 @@ def _merge_sources(stats: pl.DataFrame, tax: pl.DataFrame) -> tuple[pl.DataFrame
     return merged.select("_k", "year", "_s", "in_stats", "_t", "t_real"), problems
 
 
+def _pick(
+    stats: pl.DataFrame, tax: pl.DataFrame, column: str, s_idx: pl.Series, t_idx: pl.Series
+) -> pl.Series:
+    """Per merged row, ``column`` of its statistics row (``s_idx``), else of its tax row (``t_idx``);
+    null when neither has it. One gather from the two sources stacked: gathering from each and
+    coalescing copied every string (names at 100,000 enterprises: 69 ms instead of 13 ms)."""
+    both = pl.concat([stats.get_column(column), tax.get_column(column)], rechunk=True)
+    has = stats.get_column(column).is_not_null().gather(s_idx)
+    row = (
+        pl.when(pl.lit(has))
+        .then(pl.lit(s_idx).cast(pl.Int64))
+        .otherwise(pl.lit(t_idx).cast(pl.Int64) + stats.height)
+    )
+    return both.gather(pl.select(row).to_series())
+
+
 def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
     """Build the enterprise × year frame from ``inputs``.
 
@@ -273,27 +289,27 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
     merged, problems = _merge_sources(stats, tax)
     s_idx, t_idx = merged.get_column("_s"), merged.get_column("_t")
     s = stats.select(
-        pl.col("credit_code"),
         pl.col("name").alias("name_s"),
-        pl.col("industry_code").alias("ind_s"),
         pl.col("revenue_yuan").alias("rev_s"),
         pl.col("four_above").alias("fa_s"),
         "entry_year",
-        pl.col("street").alias("street_s"),
     ).select(pl.all().gather(s_idx))
     t = tax.select(
-        pl.col("credit_code").alias("code_t"),
         pl.col("name").alias("name_t"),
-        pl.col("industry_code").alias("ind_t"),
         pl.col("revenue_yuan").alias("rev_t"),
         "fiscal_yuan",
-        pl.col("street").alias("street_t"),
     ).select(pl.all().gather(t_idx))
-    joined = (
-        pl.concat([merged, s, t], how="horizontal")
-        .with_columns(pl.coalesce("credit_code", "code_t").alias("credit_code"))
-        .drop("code_t")
-    )
+    # text taken from the statistics row, else from the tax row
+    picked = [
+        _pick(stats, tax, column, s_idx, t_idx).alias(alias)
+        for column, alias in (
+            ("credit_code", "credit_code"),
+            ("name", "_name"),
+            ("industry_code", "_ind"),
+            ("street", "_street"),
+        )
+    ]
+    joined = pl.concat([merged, s, t, pl.DataFrame(picked)], how="horizontal")
     del s, t
 
     differ = joined.filter(
@@ -336,7 +352,16 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
     beside = joined.lazy().select("_k").join(master, on="_k", how="left", maintain_order="left").drop("_k")
     f = pl.concat([joined.lazy().drop("t_real", "_s", "_t"), beside], how="horizontal")
     stats_years = pl.Series(list(inputs.stats_years), dtype=pl.Int32)
-    row_code = pl.coalesce("ind_s", "ind_t")
+    row_code = pl.col("_ind")
+    # the master data fills what neither source has; without any (or with nothing missing) no coalesce,
+    # which copies every string
+    complete = {
+        c: ent.height == 0 or joined.get_column(c).null_count() == 0 for c in ("_name", "_ind", "_street")
+    }
+
+    def or_master(column: str, master_column: str) -> pl.Expr:
+        return pl.col(column) if complete[column] else pl.coalesce(column, master_column)
+
     run = pl.col("_k").rle_id()  # the enterprise as a run number: rows are sorted by it
     # the enterprise's latest known code (rows are in year order within an enterprise), found as a
     # row number: a window over integers rather than over text
@@ -345,10 +370,8 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
     )
     at = pl.col("_at")  # a column: inside the window below, int_range would count within the group
     f = f.with_columns(
-        pl.coalesce("name_s", "name_t", "name_m").alias("name"),
-        pl.coalesce(row_code.gather(pl.coalesce(at, at.drop_nulls().last().over(run))), "ind_m").alias(
-            "industry_code"
-        ),
+        or_master("_name", "name_m").alias("name"),
+        row_code.gather(pl.coalesce(at, at.drop_nulls().last().over(run))).alias("_ind"),
         pl.coalesce("rev_s", "rev_t").alias("revenue_yuan"),
         pl.when(pl.col("rev_s").is_not_null())
         .then(pl.lit("stats"))
@@ -363,8 +386,9 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
         .when(pl.col("year").is_in(stats_years.implode()))
         .then(pl.lit(False))
         .alias("four_above"),
-        pl.coalesce("street_s", "street_t", "street_m").alias("street"),
+        or_master("_street", "street_m").alias("street"),
     )
+    f = f.with_columns(or_master("_ind", "ind_m").alias("industry_code"))
     f = _classify_industry(f, policy, joined.get_column("year").drop_nulls().unique().to_list())
     is_next = (pl.col("_k").shift(1) == pl.col("_k")) & (pl.col("year").shift(1) == pl.col("year") - 1)
     f = f.with_columns(

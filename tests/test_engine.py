@@ -26,6 +26,7 @@ from qkaward.rules._common import money, money_expr
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = load_policy()
 A, B = "91420104MA4K00010K", "91420104MA4K00029G"
+C = "91310115591693856A"  # a third enterprise (a valid code of domain-notes §3d)
 
 
 # ------------------------------------------------------------------ no policy numbers in code
@@ -152,6 +153,45 @@ def test_frame_prev_column_fills_missing_year_and_warns_on_disagreement() -> Non
     assert f[(B, 2020)]["revenue_yuan"] == 50
     assert fr.problems.filter(pl.col("value") == "200").get_column("row").to_list() == [7]
     assert fr.problems.schema == pl.Schema(schema.PROBLEM)
+
+
+def test_frame_text_comes_from_statistics_then_tax_then_master_data() -> None:
+    """Name, street and industry code: the statistics row's, else the tax row's, else the master
+    data's — per field, also when the statistics row lacks only that field; no master data leaves
+    the gaps empty."""
+    stats = [
+        {"credit_code": A, "name": "甲", "year": 2020, "industry_code": "5191", "street": "宗关街"},
+        {"credit_code": B, "name": None, "year": 2020, "industry_code": None, "street": None},
+    ]
+    tax = [
+        {"credit_code": A, "name": "甲公司", "year": 2020, "fiscal_yuan": 1, "street": "汉水桥街"},
+        {"credit_code": B, "name": "乙公司", "year": 2020, "fiscal_yuan": 1, "street": None},
+        {"credit_code": C, "name": None, "year": 2020, "fiscal_yuan": 1},
+    ]
+    master = [
+        {"credit_code": B, "name": "乙M", "industry_code": "3411", "street": "六角亭街"},
+        {"credit_code": C, "name": "丙M", "industry_code": "6513", "street": "韩家墩街"},
+    ]
+    rows = {
+        r["credit_code"]: r
+        for r in build_frame(_inputs(stats=stats, tax=tax, enterprises=master), POLICY).frame.iter_rows(
+            named=True
+        )
+    }
+    got = {c: (rows[c]["name"], rows[c]["street"], rows[c]["industry_code"]) for c in (A, B, C)}
+    assert got == {
+        A: ("甲", "宗关街", "5191"),
+        B: ("乙公司", "六角亭街", "3411"),
+        C: ("丙M", "韩家墩街", "6513"),
+    }
+    bare = {
+        r["credit_code"]: r
+        for r in build_frame(_inputs(stats=stats, tax=tax), POLICY).frame.iter_rows(named=True)
+    }
+    assert [(bare[c]["name"], bare[c]["street"], bare[c]["industry_code"]) for c in (B, C)] == [
+        ("乙公司", None, None),
+        (None, None, None),
+    ]
 
 
 def test_frame_is_the_same_when_a_code_is_not_keyable() -> None:
