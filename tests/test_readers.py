@@ -360,8 +360,10 @@ def _plain_cells(rng, plain: bool) -> list[object]:
     return [year, industry, *money, flag, entry]
 
 
-@pytest.mark.parametrize("plain", [True, False])
-def test_columns_of_plain_numbers_read_the_same_without_cleaning(make_xlsx, monkeypatch, plain: bool) -> None:
+@pytest.mark.parametrize(("plain", "layout"), [(True, True), (True, False), (False, True)])
+def test_columns_of_plain_numbers_read_the_same_without_cleaning(
+    make_xlsx, monkeypatch, plain: bool, layout: bool
+) -> None:
     """A column whose every cell is a plain number skips trimming, full-width and separator handling
     (values.PLAIN): the frame and problems are those of the full cleaning, on plain columns and on
     columns with one cell that needs cleaning."""
@@ -376,7 +378,8 @@ def test_columns_of_plain_numbers_read_the_same_without_cleaning(make_xlsx, monk
     if not plain:
         for i in range(1, 61, 7):  # every column gets cells that need cleaning, or are bad
             rows[i] = [VALID[0], f"企业{i}", *_plain_cells(rng, False)]
-    rows.append([None] * len(header))  # a layout row: dropped either way
+    if layout:  # an empty row and one of blanks only: layout, dropped either way
+        rows += [[None] * len(header), ["  ", "\u3000", *[None] * (len(header) - 2)]]
     path = make_xlsx("s.xlsx", rows)
     cleaned: list[bool] = []
     clean = values.clean
@@ -389,6 +392,7 @@ def test_columns_of_plain_numbers_read_the_same_without_cleaning(make_xlsx, monk
     assert fast.frame.equals(full.frame)
     assert fast.problems.equals(full.problems)
     assert fast.file.rows_used == full.file.rows_used > 10
+    assert fast.file.rows_read == full.file.rows_read == 60  # the layout rows are not data rows
     assert full.problems.height > (10 if plain else 30)  # bad industry codes, too-large amounts …
 
 

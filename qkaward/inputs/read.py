@@ -249,12 +249,14 @@ def _read_sheet(
         checked = raw.select(pl.col(k).str.contains(values.PLAIN).fill_null(True).all() for k in typed)
         plain = dict(zip(typed, checked.row(0), strict=True))
     # Rows with nothing in any column we read carry nothing: they are layout, not data. (A plain
-    # column's cell is never blank text: there, any value fills the row.)
-    filled = [
-        pl.col(k).is_not_null() if plain.get(k) else pl.col(k).str.contains(r"\S").fill_null(False)
-        for k in keys.values()
-    ]
-    raw = raw.filter(pl.any_horizontal(filled))
+    # column's cell is never blank text: there, any value fills the row; a plain column without an
+    # empty cell fills them all.)
+    if not any(plain[k] and not raw.get_column(k).null_count() for k in typed):
+        filled = [
+            pl.col(k).is_not_null() if plain.get(k) else pl.col(k).str.contains(r"\S").fill_null(False)
+            for k in keys.values()
+        ]
+        raw = raw.filter(pl.any_horizontal(filled))
     total_cols = [k for c, k in keys.items() if c.field in TOTAL_FIELDS and not c.previous]
     is_total = pl.any_horizontal(
         [pl.col(k).str.contains(_totals_pattern(cfg.totals)).fill_null(False) for k in total_cols]
