@@ -175,3 +175,76 @@ def test_hostile_name_stays_text_in_csv(make_csv) -> None:
     )
     assert result.exit_code == 0, result.output
     assert f'"\'{quoted}"' in result.stdout  # a leading apostrophe: Excel shows it as text
+
+
+def _csv_by_python(frame, headers) -> str:
+    """CSV as csv.writer writes escape_cell's texts, row by row: what to_csv must give."""
+    import csv
+    import io
+
+    from qkaward.render.machine import escape_cell
+
+    cols = [c for c in headers if c in frame.columns]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([escape_cell(headers[c]) for c in cols])
+    for row in frame.select(cols).iter_rows():
+        writer.writerow([escape_cell(v) for v in row])
+    return "\ufeff" + out.getvalue()
+
+
+def test_csv_written_by_polars_is_what_csv_writer_writes() -> None:
+    """to_csv formats and quotes with Polars: for every column type it handles, random text with
+    separators, quotes, line breaks, formula characters, blanks and nulls comes out byte for byte as
+    csv.writer writes it; other types (floats) and single columns go through csv.writer."""
+    import random
+    from datetime import date
+
+    import polars as pl
+
+    from qkaward.render.machine import to_csv
+
+    rng = random.Random(4180)
+    alphabet = [",", '"', "\r", "\n", " ", "a", "中", "=", "+", "-", "@", "\t", "'", "1", "、"]
+
+    def text() -> str | None:
+        return None if rng.random() < 0.1 else "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+
+    n = 3000
+    frame = pl.DataFrame(
+        {
+            "code": [text() for _ in range(n)],
+            "amount": [rng.choice([None, -5, 0, 12_345_678_901]) for _ in range(n)],
+            "flag": [rng.choice([None, True, False]) for _ in range(n)],
+            "pools": [
+                rng.choice([None, [], ["四上"], ["瞪羚", None], [text() or "=x", "独角兽"]]) for _ in range(n)
+            ],
+            "day": [rng.choice([None, date(2020, 6, 18)]) for _ in range(n)],
+        },
+        schema={
+            "code": pl.String,
+            "amount": pl.Int64,
+            "flag": pl.Boolean,
+            "pools": pl.List(pl.String),
+            "day": pl.Date,
+        },
+    )
+    headers = {
+        "code": "代码",
+        "amount": "金额",
+        "flag": "是否",
+        "pools": "入库",
+        "day": "=日期",
+        "absent": "无",
+    }
+    got = to_csv(frame, headers)
+    assert got == _csv_by_python(frame, headers)
+    assert (
+        "'=" in got and '""' in got and "None" in got
+    )  # escaped formulas, doubled quotes, a missing element
+    with_float = frame.with_columns(ratio=pl.Series([rng.random() for _ in range(n)]))
+    assert to_csv(with_float, {**headers, "ratio": "比"}) == _csv_by_python(
+        with_float, {**headers, "ratio": "比"}
+    )
+    one = pl.DataFrame({"code": ["", None, "=1"]})
+    assert to_csv(one, {"code": "代码"}) == _csv_by_python(one, {"code": "代码"})

@@ -77,6 +77,36 @@ def escape_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+def _cell_texts(frame: pl.DataFrame) -> pl.DataFrame | None:
+    """Every column as :func:`escape_cell` writes its cells, computed by Polars (an empty text as null, which
+    ``write_csv`` leaves unquoted, as csv does); None when a column's type is one Polars would format
+    differently from Python (floats, decimals, date-times …)."""
+    texts, escaped = [], []
+    for name, dtype in frame.schema.items():
+        column = pl.col(name)
+        if dtype == pl.Boolean:
+            texts.append(pl.when(column).then(pl.lit("是")).when(~column).then(pl.lit("否")).alias(name))
+        elif dtype.is_integer():  # numbers stay as they are, also a negative one
+            texts.append(column.cast(pl.String).alias(name))
+        elif dtype == pl.List(pl.String):  # "、".join(str(v) …): a missing element reads "None"
+            texts.append(column.list.eval(pl.element().fill_null("None")).list.join("、").alias(name))
+            escaped.append(name)
+        elif dtype in (pl.String, pl.Date):  # a date as its ISO text, like date.isoformat
+            texts.append(column.cast(pl.String).alias(name))
+            escaped.append(name)
+        else:
+            return None
+    out = frame.select(texts)  # materialised, as is each step below: a text is read several times
+    out = out.with_columns(
+        pl.when(pl.any_horizontal([pl.col(name).str.starts_with(p) for p in FORMULA_PREFIXES]))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name in escaped
+    )
+    return out.select(pl.when(pl.col(name) != "").then(pl.col(name)).alias(name) for name in out.columns)
+
+
 def to_csv(frame: pl.DataFrame, headers: Mapping[str, str] | None = None) -> str:
     """CSV with Chinese headers, every text cell escaped against formula injection."""
     headers = headers or {c: c for c in frame.columns}
@@ -84,6 +114,13 @@ def to_csv(frame: pl.DataFrame, headers: Mapping[str, str] | None = None) -> str
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([escape_cell(headers[c]) for c in cols])
-    for row in frame.select(cols).iter_rows():
-        writer.writerow([escape_cell(v) for v in row])
+    # the cells by Polars, written by Polars with csv's minimal quoting (a city's classification: 100,000
+    # rows in ~0.1 s instead of ~1.8 s); csv itself for a single column (it writes an empty row as "")
+    # and for column types Polars formats differently
+    texts = _cell_texts(frame.select(cols)) if len(cols) > 1 else None
+    if texts is not None:
+        out.write(texts.write_csv(include_header=False, line_terminator="\r\n", quote_style="necessary"))
+    else:
+        for row in frame.select(cols).iter_rows():
+            writer.writerow([escape_cell(v) for v in row])
     return "\ufeff" + out.getvalue()  # BOM: Excel opens UTF-8 CSV with Chinese text correctly
