@@ -44,3 +44,34 @@ def test_none_when_it_cannot_pack() -> None:
     )
     assert packed_key(wide, ["k", "year"]) is None  # 2^126 enterprises × 3 years do not fit
     assert packed_key(frame.clear(), ["k", "year"]) is None
+
+
+def test_trailing_columns_of_any_sign_and_width() -> None:
+    # the columns after the key are packed in Int64 first: negative values, row numbers, booleans
+    rng = random.Random(7)
+    for _ in range(20):
+        n = 300
+        frame = pl.DataFrame(
+            {
+                "k": [rng.randrange(-(10**20), 10**20) for _ in range(n)],
+                "d": [rng.randrange(-(10**6), 10**6) for _ in range(n)],
+                "flag": [rng.random() < 0.5 for _ in range(n)],
+                "row": rng.sample(range(10**9), n),
+            },
+            schema={"k": pl.Int128, "d": pl.Int64, "flag": pl.Boolean, "row": pl.UInt32},
+        )
+        frame = pl.concat([frame, frame.head(50)])  # repeated keys
+        columns = ["k", "d", "flag", "row"]
+        packed = packed_key(frame, columns)
+        assert packed is not None
+        by_packed = frame.with_row_index().sort(packed, maintain_order=True)
+        assert by_packed.equals(frame.with_row_index().sort(columns, maintain_order=True))
+        assert frame.select(packed.n_unique()).item() == frame.select(pl.struct(columns).n_unique()).item()
+
+
+def test_none_when_the_trailing_columns_exceed_int64() -> None:
+    frame = pl.DataFrame(
+        {"k": [1, 2], "a": [0, 2**40], "b": [0, 2**40]}, schema={"k": pl.Int128, "a": pl.Int64, "b": pl.Int64}
+    )
+    assert packed_key(frame, ["k", "a", "b"]) is None  # 2^80 combinations after the key
+    assert packed_key(frame, ["k", "a"]) is not None

@@ -240,8 +240,9 @@ def enterprise_keys(
     return [c if c is not None else f.select(key).to_series() for f, c in zip(frames, carried, strict=True)]
 
 
-#: The largest Int128.
+#: The largest Int128 and Int64.
 INT128_MAX = (1 << 127) - 1
+INT64_MAX = (1 << 63) - 1
 
 
 def packed_key(frame: pl.DataFrame, columns: list[str]) -> pl.Expr | None:
@@ -249,7 +250,11 @@ def packed_key(frame: pl.DataFrame, columns: list[str]) -> pl.Expr | None:
     packed into one Int128 that sorts and compares like the tuple: each column's offset from its
     minimum, in mixed radix. Sorting or counting one Int128 column is several times faster than a
     tuple (3.5M rows: 0.2 s instead of 1.4 s to sort). None when a column holds nulls, the key is
-    text, or the ranges do not fit in 127 bits; the caller then uses the columns."""
+    text, or the ranges do not fit in 127 bits; the caller then uses the columns.
+
+    The columns after the key (years, kinds, row numbers: small ranges) are packed in Int64 first,
+    so that only one product and one sum are Int128: every Int128 step writes a new 16-byte column
+    (at 655,000 rows the sort of frame._order took 149 ms with a step per column, 118 ms so)."""
     if not frame.height or frame.schema[columns[0]] != pl.Int128:
         return None
     if not all(frame.schema[c].is_integer() or frame.schema[c] == pl.Boolean for c in columns):
@@ -258,20 +263,25 @@ def packed_key(frame: pl.DataFrame, columns: list[str]) -> pl.Expr | None:
         expr
         for i, c in enumerate(columns)
         for expr in (
-            pl.col(c).cast(pl.Int128).min().alias(f"lo{i}"),
-            pl.col(c).cast(pl.Int128).max().alias(f"hi{i}"),
+            pl.col(c).min().alias(f"lo{i}"),
+            pl.col(c).max().alias(f"hi{i}"),
             pl.col(c).null_count().alias(f"nulls{i}"),
         )
     ).row(0)
-    packed, size = pl.lit(0, pl.Int128), 1
-    for i, c in enumerate(columns):
+    spans: list[tuple[int, int]] = []  # (minimum, size of the range) per column
+    for i in range(len(columns)):
         lo, hi, nulls = ranges[3 * i : 3 * i + 3]
         if nulls:
             return None
-        span = hi - lo + 1
-        size *= span
-        packed = packed * span + (pl.col(c).cast(pl.Int128) - pl.lit(lo, pl.Int128))
-    return packed if size <= INT128_MAX else None
+        spans.append((int(lo), int(hi) - int(lo) + 1))
+    rest, rest_size = pl.lit(0, pl.Int64), 1
+    for c, (lo, span) in zip(columns[1:], spans[1:], strict=True):
+        rest = rest * span + (pl.col(c).cast(pl.Int64) - lo)
+        rest_size *= span
+    (lo, span) = spans[0]
+    if rest_size > INT64_MAX or span * rest_size > INT128_MAX:
+        return None
+    return (pl.col(columns[0]) - pl.lit(lo, pl.Int128)) * pl.lit(rest_size, pl.Int128) + rest.cast(pl.Int128)
 
 
 def check_char(body17: str) -> str:
