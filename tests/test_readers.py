@@ -61,6 +61,30 @@ def test_units_in_the_header(make_xlsx, unit: str, factor: int) -> None:
     assert frame["revenue_yuan"].to_list() == [int(12.5 * factor) if factor > 1 else 13]
 
 
+@pytest.mark.parametrize(
+    ("unit", "cell", "yuan"),
+    [
+        ("亿元", 1.23456789, 123_456_789),  # 8 decimals of 亿元: whole 元 (read at 6 decimals: 123,456,800)
+        ("亿元", "12.34567891", 1_234_567_891),
+        ("万元", 0.00004999, 0),  # 0.4999 元 (rounded at the 6th decimal first: 0.5 → 1 元)
+        ("万元", "0.00005", 1),
+        ("千元", 1234.5675, 1_234_568),
+    ],
+)
+def test_amounts_are_exact_to_every_decimal_a_cell_shows(
+    make_xlsx, unit: str, cell: object, yuan: int
+) -> None:
+    # a number cell is given by fastexcel rounded to 9 decimals: all of them count
+    path = make_xlsx(
+        "s.xlsx",
+        [
+            ["统一社会信用代码", "企业名称", "年度", "行业代码", f"营业收入（{unit}）"],
+            [VALID[0], "甲", 2020, "3011", cell],
+        ],
+    )
+    assert read_role_file(path, "stats").frame["revenue_yuan"].to_list() == [yuan]
+
+
 def test_unit_written_with_slash_and_fractions_round_half_up(make_xlsx) -> None:
     path = make_xlsx(
         "s.xlsx",

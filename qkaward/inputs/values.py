@@ -35,7 +35,10 @@ TEMP = "__tmp_"
 
 _FULL_DIGITS = [chr(c) for c in range(0xFF10, 0xFF1A)] + ["，", "．", "－", "＋", "　", "﹣", "−"]
 _HALF_DIGITS = [chr(c) for c in range(0x30, 0x3A)] + [",", ".", "-", "+", " ", "-", "-"]
-_DECIMAL = pl.Decimal(38, 6)
+#: Amounts are read as Decimal(38, 9): fastexcel gives a number cell as its value rounded to 9 decimals,
+#: so every cell is read as it shows, and an amount in 亿元 keeps whole 元 (8 decimals). (At 6 decimals,
+#: 1.23456789 亿元 was read as 123,456,800 元.) Up to 29 digits before the point.
+_DECIMAL = pl.Decimal(38, 9)
 
 
 #: Matches a cell that holds a full-width digit or sign (see :func:`clean`).
@@ -92,10 +95,16 @@ def decimal(text: str, value: str, error: str, plain: bool = False) -> Stages:
 
 def money(text: str, value: str, error: str, factor: Decimal, unit: str, plain: bool = False) -> Stages:
     """An amount in ``unit`` → integer 元 (Int64), exact (Decimal × factor, rounded half away from zero)."""
-    number, rounded = _tmp(value, "number"), _tmp(value, "rounded")
+    number, bounded, rounded = _tmp(value, "number"), _tmp(value, "bounded"), _tmp(value, "rounded")
     # the factor as text cast to Decimal: exact, and pl.lit(Decimal) imports numpy (0.15 s per run)
-    scaled = pl.col(number) * pl.lit(format(factor, "f")).cast(_DECIMAL)
+    scaled = pl.col(bounded) * pl.lit(format(factor, "f")).cast(_DECIMAL)
+    # Only amounts within 10 × MAX_YUAN are multiplied: a larger product may not fit the Decimal, and
+    # Polars raises (a 29-digit 亿元 cell stopped the run); the others are too big anyway.
+    limit = pl.lit(format(Decimal(10 * MAX_YUAN) / factor, "f")).cast(_DECIMAL)
     stages = decimal(text, number, error, plain)
+    stages.append(
+        [pl.when(pl.col(number).abs() <= limit).then(pl.col(number)).otherwise(None).alias(bounded)]
+    )
     stages.append([scaled.round(0, mode="half_away_from_zero").cast(pl.Int64, strict=False).alias(rounded)])
     too_big = pl.col(rounded).is_null() | (pl.col(rounded).abs() > MAX_YUAN)
     stages.append(
