@@ -119,3 +119,40 @@ def test_python_dash_m_runs_and_reports_errors_without_traceback(tmp_path: Path)
     assert proc.returncode == 2
     assert "找不到输入文件" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_only_the_invoked_command_is_built_and_only_for_the_run() -> None:
+    from qkaward import cli
+
+    every, groups = list(app.registered_commands), list(app.registered_groups)
+    for argv in (["--help"], [], ["ledger", "list"], ["policy", "show"], ["nosuch"], ["--quiet"]):
+        with cli._only_the_invoked_command(argv):  # no single command named: everything kept
+            assert (app.registered_commands, app.registered_groups) == (every, groups), argv
+    names = {cli._command_name(c) for c in every}
+    assert {"awards", "classify", "report", "validate", "targets", "whatif", "explain", "sample"} <= names
+    with cli._only_the_invoked_command(["--quiet", "awards", "--year", "2020", "-w", "x"]):
+        assert [cli._command_name(c) for c in app.registered_commands] == ["awards"]
+        assert app.registered_groups == []
+        result = runner.invoke(app, ["--quiet", "awards", "--help"])
+        assert result.exit_code == 0 and "示例" in result.output
+    assert (app.registered_commands, app.registered_groups) == (every, groups)  # a later run sees them all
+
+
+def test_the_console_entry_keeps_every_command_for_help_and_runs_the_one_named(tmp_path: Path) -> None:
+    def qkaward(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "qkaward", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=tmp_path,
+        )
+
+    listed = qkaward("--help")
+    assert listed.returncode == 0
+    for name in ("awards", "classify", "validate", "report", "ledger", "policy"):
+        assert name in listed.stdout
+    shown = qkaward("--quiet", "policy", "show")
+    assert shown.returncode == 0 and "500" in shown.stdout
+    unknown = qkaward("nosuch")
+    assert unknown.returncode == 2
