@@ -127,18 +127,24 @@ def _emit(text: str | bytes, output: Path | None) -> None:
         _info(f"已写入 {output}")
 
 
+def _show_version(value: bool) -> None:
+    """``--version``: handled while the options are read (eager), so that no command is needed."""
+    if value:
+        out.print(f"qkaward {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _root(
     verbose: Annotated[bool, typer.Option("--verbose", help="出错时显示详细的调用栈")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只输出错误（适合定时任务）")] = False,
-    version: Annotated[bool, typer.Option("--version", help="显示版本并退出")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", help="显示版本并退出", callback=_show_version, is_eager=True)
+    ] = False,
 ) -> None:
     """硚口区“四个一批”行动计划奖励测算工具。"""
     _state["verbose"] = verbose
     _state["quiet"] = quiet
-    if version:
-        out.print(f"qkaward {__version__}")
-        raise typer.Exit(0)
 
 
 @command()

@@ -156,3 +156,11 @@ def test_the_console_entry_keeps_every_command_for_help_and_runs_the_one_named(t
     assert shown.returncode == 0 and "500" in shown.stdout
     unknown = qkaward("nosuch")
     assert unknown.returncode == 2
+
+
+def test_version_needs_no_command() -> None:
+    from qkaward import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"qkaward {__version__}"
