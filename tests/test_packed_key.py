@@ -44,6 +44,8 @@ def test_none_when_it_cannot_pack() -> None:
     )
     assert packed_key(wide, ["k", "year"]) is None  # 2^126 enterprises × 3 years do not fit
     assert packed_key(frame.clear(), ["k", "year"]) is None
+    for dtype in (pl.UInt64, pl.Int128):  # after the key, only what Int64 holds whole
+        assert packed_key(frame.with_columns(pl.col("year").cast(dtype)), ["k", "year"]) is None
 
 
 def test_trailing_columns_of_any_sign_and_width() -> None:

@@ -243,12 +243,14 @@ def enterprise_keys(
 #: The largest Int128 and Int64.
 INT128_MAX = (1 << 127) - 1
 INT64_MAX = (1 << 63) - 1
+#: Types of the columns after the key that Int64 holds whole.
+_INT64_SAFE = (pl.Boolean, pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32)
 
 
 def packed_key(frame: pl.DataFrame, columns: list[str]) -> pl.Expr | None:
-    """``columns`` (an Int128 enterprise key from :func:`code_key`, then integer or boolean columns)
-    packed into one Int128 that sorts and compares like the tuple: each column's offset from its
-    minimum, in mixed radix. Sorting or counting one Int128 column is several times faster than a
+    """``columns`` (an Int128 enterprise key from :func:`code_key`, then integer columns that Int64 holds
+    whole, or boolean ones) packed into one Int128 that sorts and compares like the tuple: each column's
+    offset from its minimum, in mixed radix. Sorting or counting one Int128 column is several times faster than a
     tuple (3.5M rows: 0.2 s instead of 1.4 s to sort). None when a column holds nulls, the key is
     text, or the ranges do not fit in 127 bits; the caller then uses the columns.
 
@@ -257,7 +259,7 @@ def packed_key(frame: pl.DataFrame, columns: list[str]) -> pl.Expr | None:
     (at 655,000 rows the sort of frame._order took 149 ms with a step per column, 118 ms so)."""
     if not frame.height or frame.schema[columns[0]] != pl.Int128:
         return None
-    if not all(frame.schema[c].is_integer() or frame.schema[c] == pl.Boolean for c in columns):
+    if not all(frame.schema[c] in _INT64_SAFE for c in columns[1:]):
         return None
     ranges = frame.select(
         expr
