@@ -429,3 +429,16 @@ def test_a_number_that_is_a_missing_marker_turns_the_plain_shortcut_off() -> Non
     cfg = load_columns()
     assert plain_allowed(cfg)
     assert not plain_allowed(replace(cfg, missing=(*cfg.missing, "0")))
+
+
+@pytest.mark.parametrize("factor", ["0", "-1000"])
+def test_a_unit_factor_must_be_positive(tmp_path: Path, factor: str) -> None:
+    from qkaward.errors import ConfigError
+    from qkaward.inputs.columns import columns_file, load_columns
+
+    text = columns_file().read_text(encoding="utf-8").replace('"千元" = 1000', f'"千元" = {factor}')
+    assert f'"千元" = {factor}' in text
+    path = tmp_path / "columns.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match="千元"):
+        load_columns(path)

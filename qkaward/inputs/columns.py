@@ -138,6 +138,9 @@ def parse_columns(raw: dict) -> ColumnConfig:
         units = {u: Decimal(str(f)) for u, f in raw.get("units", {}).items()}
     except ArithmeticError as exc:  # pragma: no cover - config typo
         raise ConfigError(f"columns.toml：units 中有非数字：{exc}") from None
+    for unit, factor in units.items():
+        if not factor.is_finite() or factor <= 0:
+            raise ConfigError(f"columns.toml：单位“{unit}”的换算系数应为正数，而不是 {factor}")
     return ColumnConfig(
         fields=fields,
         roles=roles,
