@@ -178,14 +178,35 @@ EDGE_INTS = [
 ]
 
 
+def _reads_back_as_written(col: Col, values: list, got: list) -> None:
+    """Each text parses to the double _write_cell would write; 万元/亿元 texts are the exact decimal."""
+    assert len(got) == len(values)
+    for v, text in zip(values, got, strict=True):
+        if v is None:
+            assert text is None
+            continue
+        assert float(text) == wbmod._number(col, v), (v, text)
+        if col.kind in ("wan", "yi"):
+            divisor = wbmod.YUAN_PER_WAN if col.kind == "wan" else wbmod.YUAN_PER_YI
+            assert Decimal(text) == Decimal(v) / divisor, (v, text)  # exact, not a rounded float
+            assert "E" not in text and not ("." in text and text.endswith("0")), text
+
+
 @pytest.mark.parametrize("kind", ["int", "yuan", "wan", "yi"])
-def test_number_texts_as_python_formats_them(kind: str) -> None:
+def test_number_texts_read_back_as_the_written_numbers(kind: str) -> None:
     col = Col("n", "n", kind)  # type: ignore[arg-type]
+    # beyond 2**53 an amount is not exact as a float: Python's .16G text of what _write_cell writes
     got = wbmod._number_texts(col, pl.Series(EDGE_INTS, dtype=pl.Int64)).to_list()
     assert got == [None if v is None else f"{wbmod._number(col, v):.16G}" for v in EDGE_INTS]
-    small = [v for v in EDGE_INTS if v is None or abs(v) <= 2**53]  # the Polars cast, for ints
+    small = [v for v in EDGE_INTS if v is None or abs(v) <= 2**53]  # the Polars path
     got = wbmod._number_texts(col, pl.Series(small, dtype=pl.Int64)).to_list()
-    assert got == [None if v is None else f"{wbmod._number(col, v):.16G}" for v in small]
+    _reads_back_as_written(col, small, got)
+    if kind in ("int", "yuan"):
+        assert got == [None if v is None else f"{wbmod._number(col, v):.16G}" for v in small]
+    else:
+        assert got[small.index(5_800_324_500)] == ("580032.45" if kind == "wan" else "58.003245")
+        assert got[small.index(-1)] == ("-0.0001" if kind == "wan" else "-0.00000001")
+        assert got[small.index(0)] == "0"
 
 
 def test_number_texts_of_floats_and_blanks() -> None:
@@ -198,9 +219,9 @@ def test_number_texts_of_floats_and_blanks() -> None:
 
 
 @pytest.mark.parametrize("kind", ["wan", "yi"])
-def test_amount_texts_without_decimal_are_those_of_the_decimal_division(kind: str) -> None:
-    """万元/亿元 cells: the 元 amount divided as Python ints gives the float _number gets through
-    Decimal, so the .16G texts agree, for random amounts of every size up to 2**53."""
+def test_amount_texts_are_exact_decimals_that_read_back_as_the_written_floats(kind: str) -> None:
+    """万元/亿元 cells: the exact decimal text of the 元 amount reads back as the float _number gets
+    through Decimal (and xlsxwriter's .16G text of it would), for random amounts up to 2**53."""
     import random
 
     rng = random.Random(53)
@@ -208,5 +229,9 @@ def test_amount_texts_without_decimal_are_those_of_the_decimal_division(kind: st
     amounts = [a for a in amounts if abs(a) <= 2**53] + [7, 99, 10**8 + 1, 123_456_789_012_345, None]
     col = Col("n", "n", kind)  # type: ignore[arg-type]
     got = wbmod._number_texts(col, pl.Series(amounts, dtype=pl.Int64)).to_list()
-    assert got == [None if v is None else f"{wbmod._number(col, v):.16G}" for v in amounts]
-    assert sum("E" in t for t in got if t) > 0 or kind == "wan"  # tiny 亿元 values use an exponent
+    _reads_back_as_written(col, amounts, got)
+    xlsxwriter_texts = [None if v is None else f"{wbmod._number(col, v):.16G}" for v in amounts]
+    assert [None if t is None else float(t) for t in xlsxwriter_texts] == [
+        None if t is None else float(t) for t in got
+    ]
+    assert got != xlsxwriter_texts  # the texts do differ (9.3 is .16G "9.300000000000001")

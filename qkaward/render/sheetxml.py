@@ -6,8 +6,8 @@ xlsxwriter worksheet (installed with ``Workbook.worksheet_class``, xlsxwriter's 
 subclass) that also writes *blocks*: ``<row>`` elements rendered column-wise by :func:`rows_xml`,
 placed between the rows xlsxwriter writes itself. The cells are what ``write_string`` and
 ``write_number`` would write: text through the workbook's shared-string table (which escapes it),
-numbers in xlsxwriter's ``.16G`` text, the same formats. Everything else of the sheet (header,
-totals, widths, filters, print settings) stays with xlsxwriter.
+numbers as texts that read back as the same doubles (workbook._number_texts), the same formats.
+Everything else of the sheet (header, totals, widths, filters, print settings) stays with xlsxwriter.
 
 :class:`Book` writes the shared-string table the same way: xlsxwriter spends ~3 µs of Python per
 string on escaping; :func:`sst_strings` renders the ``<si>`` elements column-wise, and leaves the

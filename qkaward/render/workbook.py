@@ -279,11 +279,21 @@ def _text_widths(texts: pl.Series) -> pl.Series:
     return texts.to_frame("t").select(widechars.width(pl.col("t"))).to_series()
 
 
+def _widths_of_columns(columns: Sequence[pl.Series]) -> list[pl.Series]:
+    """:func:`_text_widths` of several text columns of one length, in one select (Polars measures
+    them in parallel)."""
+    if not columns:
+        return []
+    frame = pl.DataFrame({f"t{i}": c for i, c in enumerate(columns)})
+    return frame.select(widechars.width(pl.col(f"t{i}")) for i in range(len(columns))).get_columns()
+
+
 _NUMERIC = ("wan", "yi", "int", "yuan", "pct")
 
 
-def _measure(col: Col, values: pl.Series, total: Any = None) -> int:
-    """A column width that fits the header, the values and a totals value (CJK counted 2), capped."""
+def _measure(col: Col, values: pl.Series, total: Any = None, widths: pl.Series | None = None) -> int:
+    """A column width that fits the header, the values and a totals value (CJK counted 2), capped.
+    ``widths``: the display width of each value's text, when already measured."""
     head = text_width(col.header)
     widest = head if head <= 10 else (head + 1) // 2 + 3  # headers wrap onto two lines (bold: +1)
     extra = [] if total is None else [total]
@@ -310,19 +320,29 @@ def _measure(col: Col, values: pl.Series, total: Any = None) -> int:
                 text = f"{float(v) * 100:.1f}%"
             widest = max(widest, text_width(text))
         return min(col.cap, widest + 2)
-    texts = _texts(values)
-    if extra:
-        texts = pl.concat([texts, pl.Series(texts.name, [_display(total)], dtype=pl.String)])
-    return min(col.cap, max(widest, _text_widths(texts).max() or 0) + 2)
+    if widths is None:
+        widths = _text_widths(_texts(values))
+    widest_text = max([widths.max() or 0, *(text_width(_display(v)) for v in extra)])
+    return min(col.cap, max(widest, widest_text) + 2)
 
 
 #: Points per line of 10-pt text, for the height of rows whose text wraps.
 LINE_HEIGHT = 13.5
 
 
-def _line_counts(texts: pl.Series, widths: Sequence[int] | int) -> pl.Series:
+def _line_counts(
+    texts: pl.Series, widths: Sequence[int] | int, text_widths: pl.Series | None = None
+) -> pl.Series:
     """How many lines each text (null: empty) takes in a wrapping column ``widths`` characters wide
-    (one width for all, or one per text): each of its lines at least one, long ones wrapped."""
+    (one width for all, or one per text): each of its lines at least one, long ones wrapped.
+    ``text_widths``: each text's display width, when already measured (used when no text breaks)."""
+    if (
+        text_widths is not None
+        and isinstance(widths, int)
+        and not texts.str.contains("\n", literal=True).any()
+    ):
+        room = max(1, widths)
+        return (text_widths.fill_null(0).clip(1) + room - 1) // room
     frame = texts.fill_null("").to_frame("t")
     if isinstance(widths, Sequence):
         frame = frame.with_columns(pl.Series("u", [max(1, w) for w in widths], dtype=pl.Int64))
@@ -356,9 +376,11 @@ def _write_table(
     final.extend([0] * (len(cols) - len(final)))
     n = len(rows)
     columns = [_column(col, rows) for col in cols]
+    texty = [c for c, col in enumerate(cols) if col.kind in ("text", "wrap")]  # String columns
+    text_widths = dict(zip(texty, _widths_of_columns([columns[c] for c in texty]), strict=True))
     for c, col in enumerate(cols):
         total = None if totals is None else totals.get(col.key)
-        final[c] = max(final[c], _measure(col, columns[c], total))
+        final[c] = max(final[c], _measure(col, columns[c], total, text_widths.get(c)))
     headers = pl.Series([col.header for col in cols], dtype=pl.String)
     header_lines = _line_counts(headers, final[: len(cols)]).max() or 1
     if header_lines > 1:
@@ -366,7 +388,9 @@ def _write_table(
     for c, col in enumerate(cols):
         ws.write_string(first_row, c, col.header, fm.header)
     r = first_row + 1
-    wrapped = [_line_counts(columns[c], final[c]) for c, col in enumerate(cols) if col.kind == "wrap"]
+    wrapped = [
+        _line_counts(columns[c], final[c], text_widths[c]) for c, col in enumerate(cols) if col.kind == "wrap"
+    ]
     lines = (
         pl.select(pl.max_horizontal(wrapped)).to_series() if wrapped else pl.Series([1] * n, dtype=pl.Int64)
     )
@@ -411,27 +435,44 @@ _DIVISORS = {"wan": YUAN_PER_WAN, "yi": YUAN_PER_YI}
 
 
 def _number_texts(col: Col, values: pl.Series) -> pl.Series:
-    """Each number as the text of xlsxwriter's write_number (xmlwriter._xml_number_element: ``.16G``)
-    of what :func:`_write_cell` writes (null stays null)."""
+    """Each number as the text of its cell's ``<v>`` (null stays null): read back, the double that
+    :func:`_write_cell` writes. A 万元/亿元 amount is written as its exact decimal (580032.45 for
+    5,800,324,500 元), which reads back as the same double as xlsxwriter's ``.16G`` text of
+    ``float(Decimal(v) / d)`` (both are that fraction correctly rounded); everything else is the
+    ``.16G`` text itself (xmlwriter._xml_number_element)."""
     if values.dtype.is_integer():
         low, high = values.min(), values.max()
         exact = low is None or (low >= -(2**53) and high <= 2**53)  # every amount exact as a float
         if col.kind in ("int", "yuan") and exact:
             return values.cast(pl.String)  # exact as a float, and fewer than 17 digits: no exponent
+        if col.kind in _DIVISORS and exact:
+            return _decimal_texts(values, _DIVISORS[col.kind])
         distinct = values.drop_nulls().unique()  # amounts repeat: format each once
-        if exact and col.kind in _DIVISORS:
-            # float(Decimal(v) / d), as _number computes it, is v / d correctly rounded, as Python's
-            # int division gives it without a Decimal per amount (Polars' division is not: it
-            # multiplies by 1/d, 5800324500 / 10000 → 580032.4500000001)
-            d = _DIVISORS[col.kind]
-            numbers = [v / d for v in distinct.to_list()]
-        else:
-            numbers = [_number(col, v) for v in distinct.to_list()]
-        return values.replace_strict(distinct, [f"{x:.16G}" for x in numbers], return_dtype=pl.String)
+        texts = [f"{_number(col, v):.16G}" for v in distinct.to_list()]
+        return values.replace_strict(distinct, texts, return_dtype=pl.String)
     if values.dtype == pl.Float64 and col.kind == "pct":  # _number is float(v): nothing to convert
         return pl.Series(values.name, [None if v is None else f"{v:.16G}" for v in values.to_list()])
     texts = [None if v is None else f"{_number(col, v):.16G}" for v in values.to_list()]
     return pl.Series(values.name, texts, dtype=pl.String)
+
+
+def _decimal_texts(values: pl.Series, divisor: int) -> pl.Series:
+    """The exact decimal text of each integer divided by ``divisor``, a power of ten: no exponent,
+    no trailing zeros after the point (null stays null)."""
+    places = len(str(divisor)) - 1
+    if 10**places != divisor:
+        raise ValueError(f"not a power of ten: {divisor}")
+    v = pl.col("v")
+    magnitude = v.abs()
+    sign = pl.when(v < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    whole = (magnitude // divisor).cast(pl.String)
+    fraction = (magnitude % divisor).cast(pl.String).str.zfill(places).str.strip_chars_end("0")
+    text = (
+        pl.when(fraction == "")
+        .then(pl.concat_str(sign, whole))
+        .otherwise(pl.concat_str(sign, whole, pl.lit("."), fraction))
+    )
+    return values.to_frame("v").select(text.alias(values.name)).to_series()
 
 
 def _block(ws: Sheet, fm: _Formats, cols: Sequence[Col], columns: Sequence[pl.Series]) -> list[Cells] | None:
