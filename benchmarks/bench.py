@@ -1,7 +1,7 @@
 """The performance benchmark of issue 6: qkaward against the Excel floor and an analyst's pandas script.
 
     make bench                                            # 10,000 / 100,000 / 1,000,000 enterprises
-    python benchmarks/bench.py --sizes 10000,100000 [--repeat 3] [--seed 2019]
+    python benchmarks/bench.py --sizes 10000,100000 [--repeat 3] [--seed 2019] [--skip-report-above N]
     python benchmarks/bench.py --smoke                    # CI: 2,000 enterprises, one run, no reference
 
 For each size the inputs are generated once by ``qkaward sample DIR --size N --seed S`` (statistics exports
@@ -15,24 +15,31 @@ for 2018–2020 and the tax export as xlsx, the same data as Parquet in ``DIR/pa
       a loop over rows);
   (d) ``qkaward awards`` on the Parquet workspace ``DIR/parquet``;
   (e) (a) again on unchanged inputs with qkaward's caches warmed once beforehand (not timed): the
-      parsed-input cache and the results memo, so the rerun gives back its output without computing.
+      parsed-input cache and the results memo, so the rerun gives back its output without computing;
+  (f) ``qkaward report --year Y -w DIR -o FILE.xlsx --no-cache`` — the full Excel report end to end on the
+      same xlsx inputs, written into the invocation's scratch folder; after each run the file is checked
+      (exists, non-empty) and deleted.
 
 Every measurement is a **subprocess** of a fresh interpreter, timed from spawn to exit, so interpreter
 start-up and imports are paid by each alike (qkaward's CLI, the floor and the reference all import Polars or
 pandas), and so the peak RSS of each is its own: ``os.wait4`` returns the child's ``ru_maxrss``. The
-repeats are interleaved (a, b, c, d, e, a, b, …) so that a change of machine load falls on every
+repeats are interleaved (a, b, c, d, e, f, a, b, …) so that a change of machine load falls on every
 measurement alike. Reported: the median wall time of the repeats, the largest peak RSS, and the ratios
-(a)/(b), (c)/(a), (a)/(e) against the targets of issue 6. The table is printed and written as JSON to
-``benchmarks/results/bench-<size>.json`` with the machine's load average before and after.
+(a)/(b), (c)/(a), (a)/(e) against the targets of issue 6; (f)/(a) and (f)−(a) in seconds (the difference of
+the medians: what the report writer adds over ``awards``) as information only, the issue sets no number for
+them. The table is printed and written as JSON to ``benchmarks/results/bench-<size>.json`` with the machine's
+load average before and after.
 
 The reference is slow (about 13 s at 10,000 and minutes at 100,000), so it runs ``--reference-repeat``
 times (default 1) and not at all above ``--skip-reference-above`` (default 100,000). Its first-reach lines
 are compared with (a)'s output as sets of (credit_code, award); at the smallest size the comparison is also
 made with every ladder threshold divided by 100 (``reference.py --check``), where hundreds of lines exist.
+The report (f) runs as often as (a), at every size unless ``--skip-report-above N`` is given (``--smoke``
+runs it once).
 
-If ``qkaward awards --help`` does not offer ``--no-cache``, (a) runs without it and (e) is a plain rerun;
-the output says so. The cache is put in a fresh folder under ``benchmarks/data/`` (``QKAWARD_CACHE_DIR``)
-that is removed at the end.
+If ``qkaward awards --help`` does not offer ``--no-cache``, (a) and (f) run without it and (e) is a plain
+rerun; the output says so. The cache is put in a fresh folder under ``benchmarks/data/``
+(``QKAWARD_CACHE_DIR``) that is removed at the end.
 """
 
 from __future__ import annotations
@@ -76,6 +83,7 @@ LABELS = {
     "c": "(c) reference: pandas + openpyxl",
     "d": "(d) qkaward awards, parquet",
     "e": "(e) qkaward awards, xlsx, cached",
+    "f": "(f) qkaward report, xlsx, --no-cache",
 }
 
 
@@ -141,6 +149,13 @@ def measure(cmd: Sequence[str], env: dict[str, str], log: Path) -> Run:
     return Run(seconds, usage.ru_maxrss * 1024)  # Linux: kilobytes
 
 
+def check_written(path: Path) -> None:
+    """Fail unless a run wrote ``path`` (exists, non-empty); then delete it, so repeats do not pile up."""
+    if not path.is_file() or path.stat().st_size == 0:
+        raise RuntimeError(f"the report was not written: {path} is missing or empty")
+    path.unlink()
+
+
 def load() -> dict[str, Any]:
     """The machine's load: /proc/loadavg and `uptime`."""
     up = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
@@ -196,6 +211,7 @@ def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str
     data = ensure_data(args.data_dir, size, args.seed)
     repeat = args.repeat if args.repeat is not None else (1 if size >= 1_000_000 else 3)
     run_reference = not args.smoke and size <= args.skip_reference_above
+    run_report = args.skip_report_above is None or size <= args.skip_report_above
     ref_repeat = min(repeat, args.reference_repeat)
     notes: list[str] = []
     warmed: set[str] = set()
@@ -204,6 +220,7 @@ def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str
     env["QKAWARD_CACHE_DIR"] = str(work / "cache")
     py = sys.executable
     out = {k: work / f"{k}.json" for k in "acde"}
+    out["f"] = work / "f.xlsx"
 
     def awards(workspace: Path, dest: Path, no_cache: bool) -> list[str]:
         cmd = [
@@ -220,6 +237,10 @@ def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str
         ]
         return cmd + (["--no-cache"] if no_cache and has_cache else [])
 
+    def report(workspace: Path, dest: Path) -> list[str]:
+        cmd = [QKAWARD, "report", "--year", str(args.year), "-w", str(workspace), "-o", str(dest)]
+        return cmd + (["--no-cache"] if has_cache else [])
+
     series = {
         "a": Series("a", awards(data, out["a"], True)),
         "b": Series("b", [py, str(HERE / "bench.py"), "--floor", str(data)]),
@@ -228,15 +249,18 @@ def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str
         ),
         "d": Series("d", awards(data / "parquet", out["d"], True)),
         "e": Series("e", awards(data, out["e"], False)),
+        "f": Series("f", report(data, out["f"])),
     }
     if not has_cache:
         notes.append(
-            "qkaward awards has no --no-cache: (a) ran without it and (e) is a plain rerun, no cache"
+            "qkaward awards has no --no-cache: (a) and (f) ran without it and (e) is a plain rerun, no cache"
         )
     if not run_reference:
         notes.append(
             f"reference (c) skipped (smoke, or size > --skip-reference-above {args.skip_reference_above})"
         )
+    if not run_report:
+        notes.append(f"report (f) skipped (size > --skip-report-above {args.skip_report_above})")
     before = load()
     git_before = _git()
     try:
@@ -249,7 +273,11 @@ def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str
             for key, s in series.items():
                 if key == "c" and (not run_reference or r >= ref_repeat):
                     continue
+                if key == "f" and not run_report:
+                    continue
                 s.runs.append(measure(s.cmd, env, work / f"{key}-{r}.log"))
+                if key == "f":
+                    check_written(out["f"])
                 print(f"  {size:>9,} {LABELS[key]:<40} run {r + 1}: {s.runs[-1].seconds:8.2f} s", flush=True)
         after = load()
         if has_cache and warmed and (grown := _entries(work / "cache") - warmed):
@@ -297,13 +325,16 @@ def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str
 
     rss = [s.peak_rss for k, s in series.items() if k in "ade" and s.peak_rss is not None]
     peak = max(rss) if rss else None
-    ratios = {"a/b": ratio("a", "b"), "c/a": ratio("c", "a"), "a/e": ratio("a", "e")}
+    ratios = {"a/b": ratio("a", "b"), "c/a": ratio("c", "a"), "a/e": ratio("a", "e"), "f/a": ratio("f", "a")}
+    ma, mf = series["a"].median, series["f"].median
+    differences = {"f-a": None if ma is None or mf is None else round(mf - ma, 3)}  # seconds
     judged = not args.smoke  # the smoke run only shows that the benchmark works
     targets = {
         "a/b <= 1.5": _judge(ratios["a/b"], lambda v: v <= TARGET_A_OVER_B, judged and size in A_OVER_B_AT),
         "c/a >= 10": _judge(ratios["c/a"], lambda v: v >= TARGET_C_OVER_A, judged and size in C_OVER_A_AT),
         "a/e >= 5": _judge(ratios["a/e"], lambda v: v >= TARGET_A_OVER_E, judged),
         "peak RSS <= 4 GB": _judge(peak, lambda v: v <= TARGET_RSS_BYTES, judged and size in RSS_AT),
+        "f/a (no target)": "n/a" if ratios["f/a"] is None else "info",  # the issue sets no number
     }
     return {
         "schema": "qkaward.bench/1",
@@ -316,6 +347,7 @@ def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str
         "cache_option": has_cache,
         "measurements": {k: s.as_json() for k, s in series.items()},
         "ratios": ratios,
+        "differences_s": differences,
         "qkaward_peak_rss_mb": None if peak is None else round(peak / 1024**2, 1),
         "targets": targets,
         "agreement": agreement,
@@ -344,6 +376,11 @@ def _judge(value: float | None, ok: Any, applies: bool) -> str:
     if not applies:
         return "info (" + ("met" if ok(value) else "not met") + ")"
     return "pass" if ok(value) else "FAIL"
+
+
+def _seconds(value: float | None) -> str:
+    """A difference in seconds for the table; '-' without a value."""
+    return "-" if value is None else f"{value:+.2f} s"
 
 
 def _versions() -> dict[str, str]:
@@ -387,7 +424,8 @@ def table(result: dict[str, Any]) -> str:
     lines.append(
         f"(a)/(b) = {r['a/b']}  [{t['a/b <= 1.5']}]   (c)/(a) = {r['c/a']}  [{t['c/a >= 10']}]   "
         f"(a)/(e) = {r['a/e']}  [{t['a/e >= 5']}]   peak RSS {result['qkaward_peak_rss_mb']} MB "
-        f"[{t['peak RSS <= 4 GB']}]"
+        f"[{t['peak RSS <= 4 GB']}]   (f)/(a) = {r['f/a']}  [{t['f/a (no target)']}]   "
+        f"(f)−(a) = {_seconds(result['differences_s']['f-a'])}"
     )
     lines.append("agreement: " + json.dumps(result["agreement"], ensure_ascii=False))
     lines += [f"note: {n}" for n in result["notes"]]
@@ -412,6 +450,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--reference-repeat", type=int, default=1, help="runs of the slow reference (default 1)"
     )
     parser.add_argument("--skip-reference-above", type=int, default=100_000, metavar="N")
+    parser.add_argument(
+        "--skip-report-above", type=int, default=None, metavar="N", help="default: the report at every size"
+    )
     parser.add_argument("--seed", type=int, default=2019)
     parser.add_argument("--year", type=int, default=YEAR)
     parser.add_argument("--data-dir", type=Path, default=HERE / "data")
@@ -422,7 +463,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_false",
         help="skip the agreement check with thresholds ÷ 100 at the smallest size",
     )
-    parser.add_argument("--smoke", action="store_true", help="2,000 enterprises, one run, no reference (CI)")
+    parser.add_argument(
+        "--smoke", action="store_true", help="2,000 enterprises, one run, no reference, one report (CI)"
+    )
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)  # child mode for (b)
     args = parser.parse_args(argv)
     if args.floor is not None:
