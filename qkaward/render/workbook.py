@@ -1048,9 +1048,10 @@ def _rank(col: str) -> pl.Expr:
     )
 
 
-def tier_table(result: ResultLike) -> pl.DataFrame:
-    """梯队: every enterprise holding a tier, holding one last year, or in a ladder pool."""
-    d = enterprise_detail(result)
+def tier_table(result: ResultLike, detail: pl.DataFrame | None = None) -> pl.DataFrame:
+    """梯队: every enterprise holding a tier, holding one last year, or in a ladder pool
+    (``detail``: :func:`enterprise_detail` of ``result``, when already computed)."""
+    d = enterprise_detail(result) if detail is None else detail
     ladder = pl.col("pools").list.eval(pl.element().str.starts_with("ladder_pool.")).list.any()
     approach = (
         pl.col("pools")
@@ -1077,9 +1078,11 @@ def tier_table(result: ResultLike) -> pl.DataFrame:
     )
 
 
-def pool_table(result: ResultLike) -> pl.DataFrame:
-    """培育库: one row per enterprise × pool, pools in the order of :data:`POOL_LABELS`."""
-    d = enterprise_detail(result).explode("pools").rename({"pools": "pool"}).drop_nulls("pool")
+def pool_table(result: ResultLike, detail: pl.DataFrame | None = None) -> pl.DataFrame:
+    """培育库: one row per enterprise × pool, pools in the order of :data:`POOL_LABELS`
+    (``detail``: :func:`enterprise_detail` of ``result``, when already computed)."""
+    d = enterprise_detail(result) if detail is None else detail
+    d = d.explode("pools").rename({"pools": "pool"}).drop_nulls("pool")
     order = {p: i for i, p in enumerate(POOL_LABELS)}
     return d.with_columns(
         pl.col("pool").replace_strict(POOL_LABELS, default=pl.col("pool")).alias("pool_label"),
@@ -1301,8 +1304,9 @@ def write_report(
         _summary_sheet(
             wb, fm, view, title=title, year=year, meta=meta, results=results, targets_rows=len(trows)
         )
-        _list_sheet(wb, fm, "梯队", TIER_COLS, tier_table(main), title=title, year=year)
-        _list_sheet(wb, fm, "培育库", POOL_COLS, pool_table(main), title=title, year=year)
+        detail = enterprise_detail(main)
+        _list_sheet(wb, fm, "梯队", TIER_COLS, tier_table(main, detail), title=title, year=year)
+        _list_sheet(wb, fm, "培育库", POOL_COLS, pool_table(main, detail), title=title, year=year)
         _award_sheets(wb, fm, view, title, year)
         ws = _list_sheet(wb, fm, "目标进度", TARGET_COLS, trows, title=title, year=year)
         if trows:
