@@ -465,13 +465,10 @@ def _decimal_texts(values: pl.Series, divisor: int) -> pl.Series:
     v = pl.col("v")
     magnitude = v.abs()
     sign = pl.when(v < 0).then(pl.lit("-")).otherwise(pl.lit(""))
-    whole = (magnitude // divisor).cast(pl.String)
-    fraction = (magnitude % divisor).cast(pl.String).str.zfill(places).str.strip_chars_end("0")
-    text = (
-        pl.when(fraction == "")
-        .then(pl.concat_str(sign, whole))
-        .otherwise(pl.concat_str(sign, whole, pl.lit("."), fraction))
-    )
+    # ".0500" → ".05", ".0000" → "": the point and the zeros after the last digit go
+    fraction = (magnitude % divisor).cast(pl.String).str.zfill(places)
+    fraction = pl.concat_str(pl.lit("."), fraction).str.strip_chars_end("0.")
+    text = pl.concat_str(sign, (magnitude // divisor).cast(pl.String), fraction)
     return values.to_frame("v").select(text.alias(values.name)).to_series()
 
 
