@@ -4,8 +4,9 @@ and 5).
 
 Like tests/test_ledger_faults.py, the tests run this file as a script in child processes
 (``python test_faults_report.py MODE …``) so that a process can be killed for real. A child stalls at a
-chosen point of the report write (by wrapping ``tempfile.mkstemp``, ``zipfile.ZipFile.writestr`` or
-``os.replace`` — the library carries no test hooks), writes a marker file and sleeps; the parent then
+chosen point of the report write (by wrapping ``tempfile.mkstemp``, the xlsx writer's
+``ThreadedZip._write_part`` (qkaward/render/zipparts.py) or ``os.replace`` — the library carries no test
+hooks), writes a marker file and sleeps; the parent then
 sends SIGKILL. Other children run the real ``python -m qkaward report`` and are killed after a delay.
 
 Read-only folder: the tests run as root, where ``chmod 0o555`` does not stop writes. As root the folder
@@ -14,7 +15,8 @@ kernel); where the file system refuses ``chattr``, the child runs as ``nobody`` 
 0o555 folder (EACCES), if ``nobody`` can run this Python; as a normal user, plain ``chmod 0o555``.
 
 Full disk: a real 256 KiB tmpfs when ``mount`` is permitted (skipped otherwise), and in-process by
-making ``zipfile.ZipFile.writestr`` (the xlsx writer) or ``os.replace`` raise ENOSPC.
+making ``ThreadedZip._write_part`` (the xlsx writer putting a part into the file) or ``os.replace``
+raise ENOSPC.
 """
 
 from __future__ import annotations
@@ -86,18 +88,20 @@ def _install_stall(point: str, target: Path, marker: Path) -> None:
 
         tempfile.mkstemp = mkstemp  # type: ignore[assignment]
     elif point == "zip":
-        real_write = zipfile.ZipFile.writestr
+        from qkaward.render.zipparts import ThreadedZip
+
+        real_write = ThreadedZip._write_part
         calls = {"n": 0}
 
-        def write(self: zipfile.ZipFile, *args: Any, **kwargs: Any) -> Any:
-            out = real_write(self, *args, **kwargs)
+        def write(self: ThreadedZip, out: Any, *args: Any, **kwargs: Any) -> Any:
+            entry = real_write(self, out, *args, **kwargs)
             calls["n"] += 1
-            if calls["n"] == 5 and self.fp is not None:
-                self.fp.flush()
+            if calls["n"] == 5:
+                out.flush()
                 _stall(marker)
-            return out
+            return entry
 
-        zipfile.ZipFile.writestr = write  # type: ignore[method-assign]
+        ThreadedZip._write_part = write  # type: ignore[method-assign]
     elif point in ("replace", "after"):
         real_replace = os.replace
 
@@ -475,10 +479,12 @@ def enospc_run(
     target.write_bytes(old_report)
     tmpdir = base / "tmpdir"
     tmpdir.mkdir()
-    real_write = zipfile.ZipFile.writestr
+    from qkaward.render.zipparts import ThreadedZip
+
+    real_write = ThreadedZip._write_part
     calls = {"n": 0}
 
-    def write(self: zipfile.ZipFile, *args: Any, **kwargs: Any) -> Any:
+    def write(self: ThreadedZip, *args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
         if calls["n"] >= 3:
             _enospc()
@@ -486,13 +492,13 @@ def enospc_run(
 
     stderr = io.StringIO()
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(zipfile.ZipFile, "writestr", write)
+        mp.setattr(ThreadedZip, "_write_part", write)
         mp.setattr(tempfile, "tempdir", str(tmpdir))
         mp.setattr(sys, "argv", ["qkaward", *_report_args(ws, target)])
         with contextlib.redirect_stderr(stderr):
             with pytest.raises(SystemExit) as caught:
                 main()
-            gc.collect()  # the abandoned ZipFile's __del__ runs now, not in a later test
+            gc.collect()  # the abandoned workbook and zip writer go now, not in a later test
         _state["verbose"] = False
     return {
         "code": int(caught.value.code or 0),

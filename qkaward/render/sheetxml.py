@@ -29,6 +29,8 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from qkaward.render.zipparts import ThreadedZip
+
 
 class Sheet(Worksheet):
     """An xlsxwriter worksheet that also writes blocks of ready-made rows."""
@@ -186,25 +188,23 @@ class _Packager(Packager):
 ZIP_LEVEL = 3  # not-policy: performance
 
 
-class _Zip(zipfile.ZipFile):
-    """xlsxwriter's zip file with :data:`ZIP_LEVEL` (it passes each part as a ZipInfo, whose level
-    would otherwise be zlib's default)."""
+class _Zip(ThreadedZip):
+    """xlsxwriter's zip file: the parts deflated at :data:`ZIP_LEVEL` on worker threads."""
 
-    def writestr(
+    def __init__(
         self,
-        zinfo_or_arcname: str | zipfile.ZipInfo,
-        data: str | bytes,
-        compress_type: int | None = None,
-        compresslevel: int | None = None,
+        file: str,
+        mode: str = "w",
+        compression: int = zipfile.ZIP_DEFLATED,
+        allowZip64: bool = False,  # zipfile's name
     ) -> None:
-        level = ZIP_LEVEL if compresslevel is None else compresslevel
-        super().writestr(zinfo_or_arcname, data, compress_type, level)
+        super().__init__(file, mode, compression, allowZip64, level=ZIP_LEVEL)
 
 
 class Book(Workbook):
     """An xlsxwriter workbook whose worksheets are :class:`Sheet`, whose shared-string table is
     written by :func:`sst_strings` (``Workbook._get_packager`` is xlsxwriter's hook for that) and whose
-    parts are deflated at :data:`ZIP_LEVEL`."""
+    parts are deflated at :data:`ZIP_LEVEL` on worker threads (:mod:`qkaward.render.zipparts`)."""
 
     worksheet_class = Sheet
 
@@ -219,8 +219,9 @@ class Book(Workbook):
         table.string_table = {}
 
     def _store_workbook(self) -> None:
-        # xlsxwriter opens its ZipFile inside this method with no option for the level: its module's
-        # name is pointed at _Zip for the call (a report is written by one thread at a time).
+        # xlsxwriter opens its ZipFile inside this method with no option for the level or the
+        # writer: its module's name is pointed at _Zip for the call (a report is written by one
+        # thread at a time).
         import xlsxwriter.workbook as module
 
         module.ZipFile = _Zip
