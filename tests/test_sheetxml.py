@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from xlsxwriter.worksheet import Worksheet
 
+from qkaward.render import sheetxml
 from qkaward.render import workbook as wbmod
 from qkaward.render.sheetxml import Sheet
 from qkaward.render.workbook import BLOCK_ROWS, Col
@@ -80,11 +81,13 @@ def _look(cell) -> tuple:
     )
 
 
-@pytest.mark.parametrize("n", [BLOCK_ROWS, BLOCK_ROWS + 37])
-def test_block_reads_back_as_cell_by_cell(tmp_path: Path, n: int) -> None:
+@pytest.mark.parametrize(("n", "per_piece"), [(BLOCK_ROWS, 50_000), (BLOCK_ROWS + 37, 64)])
+def test_block_reads_back_as_cell_by_cell(tmp_path: Path, n: int, per_piece: int, monkeypatch) -> None:
+    monkeypatch.setattr(sheetxml, "ROWS_PER_PIECE", per_piece)
     rows = _rows(n)
     _write(tmp_path / "cells.xlsx", Worksheet, rows)
-    assert _write(tmp_path / "block.xlsx", Sheet, rows).blocks  # the rows went as one block
+    (block_rows,) = _write(tmp_path / "block.xlsx", Sheet, rows).blocks  # the rows went as one block
+    assert len(block_rows[2]) == -(-n // per_piece)  # in pieces of per_piece rows
     cells = openpyxl.load_workbook(tmp_path / "cells.xlsx")["表"]
     block = openpyxl.load_workbook(tmp_path / "block.xlsx")["表"]
     assert block.dimensions == cells.dimensions
@@ -165,3 +168,27 @@ def test_the_workbook_parts_are_deflated_at_the_chosen_level(tmp_path: Path, mon
     assert ZIP_LEVEL != 6 and len(levels) > 5 and set(levels) == {ZIP_LEVEL}
     assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile
     assert openpyxl.load_workbook(path)["表"]["A1"].value == "硚口区"
+
+
+def test_parts_keep_text_and_blocks_in_order_and_encode_only_the_text() -> None:
+    part = sheetxml.Parts()
+    for piece in ("<a>", "硚口", b"<row/>" * 3, "</a>", b"", "<b/>"):
+        part.write(piece)
+    assert part.getvalue().encode("utf-8") == "<a>硚口<row/><row/><row/></a><b/>".encode()
+    with pytest.raises(ValueError, match="UTF-8"):
+        part.getvalue().encode("utf-16")
+
+
+def test_a_block_in_a_plain_xlsxwriter_workbook_is_decoded_into_its_stringio(tmp_path: Path) -> None:
+    """Outside :class:`Book` (xlsxwriter's own StringIO parts) a block's pieces are written as text."""
+    from xlsxwriter.workbook import Workbook
+
+    book = Workbook(str(tmp_path / "plain.xlsx"), {"in_memory": True})
+    book.worksheet_class = Sheet
+    fm = wbmod._Formats(book)
+    ws = book.add_worksheet("表")
+    wbmod._write_table(ws, fm, COLS, _rows(BLOCK_ROWS), 0)
+    assert ws.blocks
+    book.close()
+    sheet = openpyxl.load_workbook(tmp_path / "plain.xlsx")["表"]
+    assert sheet.cell(BLOCK_ROWS + 1, 1).value == BLOCK_ROWS and sheet.cell(3, 2).value == TRICKY[1]

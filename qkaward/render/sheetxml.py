@@ -37,7 +37,7 @@ class Sheet(Worksheet):
 
     def __init__(self) -> None:
         super().__init__()
-        self.blocks: list[tuple[int, int, str]] = []
+        self.blocks: list[tuple[int, int, list[bytes]]] = []
 
     def shared(self, strings: pl.Series) -> pl.Series | None:
         """Each string's index in the workbook's shared-string table, as text (null stays null), as
@@ -56,8 +56,9 @@ class Sheet(Worksheet):
         """Whether row ``last`` and column ``last_col`` (0-based) are inside a sheet's limits."""
         return last < self.xls_rowmax and last_col < self.xls_colmax
 
-    def add_block(self, first: int, last: int, last_col: int, xml: str) -> None:
-        """Rows ``first``–``last`` (0-based, within :meth:`fits`) as the XML of their ``<row>`` elements."""
+    def add_block(self, first: int, last: int, last_col: int, xml: list[bytes]) -> None:
+        """Rows ``first``–``last`` (0-based, within :meth:`fits`) as the XML of their ``<row>`` elements
+        (UTF-8, in pieces)."""
         if not self.fits(last, last_col):
             raise ValueError(f"rows up to {last} do not fit in a worksheet")
         self._check_dimensions(first, 0)
@@ -76,7 +77,8 @@ class Sheet(Worksheet):
                 self.dim_rowmin, self.dim_rowmax = start, first - 1
                 if first > start:
                     super()._write_rows()
-                self.fh.write(xml)
+                for piece in xml:
+                    self.fh.write(piece if isinstance(self.fh, Parts) else piece.decode("utf-8"))
                 start = last + 1
             self.dim_rowmin, self.dim_rowmax = start, high
             if high >= start:
@@ -103,9 +105,14 @@ class Cells:
     alt_xf: int | None = None
 
 
-def rows_xml(first: int, columns: Sequence[Cells], heights: pl.Series | None) -> str:
-    """The ``<row>`` elements of rows ``first``, ``first + 1`` … (0-based) holding ``columns``;
-    ``heights`` in points (null: the default height)."""
+#: Rows rendered into one piece of XML: at a million rows one string of 350 MB (and Polars' row texts
+#: before it) cost more in fresh memory than the rendering itself.
+ROWS_PER_PIECE = 50_000  # not-policy: performance
+
+
+def rows_xml(first: int, columns: Sequence[Cells], heights: pl.Series | None) -> list[bytes]:
+    """The ``<row>`` elements of rows ``first``, ``first + 1`` … (0-based) holding ``columns``, as
+    UTF-8 in pieces of :data:`ROWS_PER_PIECE` rows; ``heights`` in points (null: the default height)."""
     n = len(columns[0].values)
     frame = pl.DataFrame([c.values.alias(f"v{i}") for i, c in enumerate(columns)])
     number = pl.int_range(first + 1, first + 1 + n, dtype=pl.Int64).cast(pl.String)
@@ -129,7 +136,8 @@ def rows_xml(first: int, columns: Sequence[Cells], heights: pl.Series | None) ->
         cell = pl.format(f'<c r="{{}}" s="{{}}"{kind}><v>{{}}</v></c>', ref, xf, value)
         parts.append(pl.when(value.is_null()).then(pl.format('<c r="{}" s="{}"/>', ref, xf)).otherwise(cell))
     parts.append(pl.lit("</row>"))
-    return frame.select(pl.concat_str(parts).str.join("")).item()
+    xml = pl.concat_str(parts).str.join("").cast(pl.Binary)
+    return [frame.slice(i, ROWS_PER_PIECE).select(xml).item() for i in range(0, n, ROWS_PER_PIECE)]
 
 
 # Strings xlsxwriter's SharedStrings._write_si changes beyond escaping &, < and >: an escape-like
@@ -171,7 +179,52 @@ class _SharedStrings(SharedStrings):
         self.fh.write(sst_strings(self.string_table.string_array))
 
 
+class Parts(StringIO):
+    """An in-memory part as xlsxwriter writes it (it requires a StringIO), kept as the pieces written:
+    text, and the UTF-8 blocks of :class:`Sheet`. ``getvalue().encode()`` (what xlsxwriter stores)
+    encodes the text pieces alone, so that a sheet of a few CJK characters and 34 MB of ASCII rows is
+    not copied into a StringIO, then into one string of two bytes per character, then encoded."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pieces: list[str | bytes] = []
+
+    def write(self, piece: str | bytes) -> int:  # type: ignore[override]
+        self.pieces.append(piece)
+        return len(piece)
+
+    def getvalue(self) -> _Pieces:  # type: ignore[override]
+        return _Pieces(self.pieces)
+
+
+@dataclass(frozen=True)
+class _Pieces:
+    pieces: list[str | bytes]
+
+    def encode(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+        if encoding.replace("-", "").lower() != "utf8":
+            raise ValueError(f"a workbook part is UTF-8, not {encoding}")
+        out, text = [], []
+        for piece in self.pieces:  # consecutive texts joined first: xlsxwriter writes many small ones
+            if isinstance(piece, str):
+                text.append(piece)
+                continue
+            out.append("".join(text).encode(encoding, errors))
+            text = []
+            out.append(piece)
+        out.append("".join(text).encode(encoding, errors))
+        return b"".join(out)
+
+
 class _Packager(Packager):
+    def _filename(self, xml_filename: str) -> Any:
+        # xlsxwriter's Packager._filename, with Parts for a StringIO
+        if not self.in_memory:
+            return super()._filename(xml_filename)
+        part = Parts()
+        self.filenames.append((part, xml_filename, False))
+        return part
+
     def _write_shared_strings_file(self) -> None:
         # xlsxwriter's Packager._write_shared_strings_file with the class above
         sst = _SharedStrings()
