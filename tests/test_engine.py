@@ -362,3 +362,30 @@ def test_a_run_for_another_year_reuses_the_frame_and_equals_a_fresh_run() -> Non
     assert earlier.frame.equals(fresh.frame)
     with pytest.raises(ValueError):
         run(award_year.inputs, load_policy(None, []), 2019, like=award_year.result)
+
+
+def test_tier_counts_of_runs_on_one_frame_are_their_classify_tables_without_classifying() -> None:
+    """The report's tier counts by year: for runs on the award year's frame the frame's tiers are
+    what each year's classify table says (it adds only enterprises without figures, holding no
+    tier), so the earlier years are not classified into pools just to count their tiers."""
+    import dataclasses
+
+    from conftest import SAMPLE
+
+    from qkaward.inputs.workspace import read_workspace
+    from qkaward.render.workbook import TIER_ORDER, tier_counts
+    from qkaward.runner import prepare
+
+    award_year = prepare(read_workspace(SAMPLE), 2020, ledger=Path("/nonexistent/ledger.sqlite"))
+    results = [award_year.result, award_year.run_for(2019)]
+    counts = tier_counts(results)
+    assert all("classify" not in vars(r) and "pool_flags" not in vars(r) for r in results[1:])
+    for r in results:  # each year's count, as its classify table gives it
+        tiers = r.classify.get_column("tier")
+        row = counts.filter(pl.col("year") == r.year).row(0, named=True)
+        assert {t: row[t] for t in TIER_ORDER} == {t: int((tiers == t).sum()) for t in TIER_ORDER}
+    assert counts.get_column("total").sum() > 0  # the sample holds tiers to count
+    # a run on another frame is counted from its own classify table
+    other = dataclasses.replace(results[1], frame=results[1].frame.clone())
+    assert tier_counts([results[0], other]).equals(counts)
+    assert "classify" in vars(other)

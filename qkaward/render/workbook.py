@@ -704,20 +704,24 @@ def tier_counts(results: Sequence[ResultLike]) -> pl.DataFrame:
     """Enterprises per tier per year: columns ``year``, one per tier id, ``total``.
 
     Taken from the award year's frame when it has a ``tier`` column (it covers the history);
-    every result's own classify table fills or overrides its year.
+    the classify table of a result on another frame, or of a year the frame lacks, fills or
+    overrides its year.
     """
     main = results[0]
     parts: list[pl.DataFrame] = []
     f = main.frame
+    covered: set[int] = set()
     if {"year", "tier", "credit_code"} <= set(f.columns):
         parts.append(f.filter(pl.col("year") <= main.year).select("year", "credit_code", "tier"))
-    own = [
-        r.classify.select(pl.lit(r.year, dtype=pl.Int32).alias("year"), "credit_code", "tier")
-        for r in results
-        if "tier" in r.classify.columns
-    ]
+        covered = set(parts[0].get_column("year").unique().to_list())
+    # A result on this very frame classifies its year from the frame's rows (its classify table
+    # adds only enterprises without figures, which hold no tier): its year is counted already, and
+    # its classify table, a pool classification of that year, is not computed for nothing.
+    mine = [r for r in results if not (r.frame is f and r.year in covered) and "tier" in r.classify.columns]
+    year_of = [pl.lit(r.year, dtype=pl.Int32).alias("year") for r in mine]
+    own = [r.classify.select(y, "credit_code", "tier") for r, y in zip(mine, year_of, strict=True)]
     if own:
-        years = [r.year for r in results]
+        years = [r.year for r in mine]
         parts = [p.filter(~pl.col("year").is_in(years)) for p in parts]
         parts.extend(own)
     if not parts:
