@@ -656,7 +656,7 @@ def report(
         no_cache=no_cache,
     )
     # Earlier policy years give the "tier counts by year" chart; the award year comes first.
-    earlier = [run.run_for(y) for y in reversed(run.policy.years) if y < year]
+    earlier = [run.later_run_for(y) for y in reversed(run.policy.years) if y < year]
     results = [run.result, *earlier]
     args = dict(
         results=results,

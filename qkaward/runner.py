@@ -3,10 +3,11 @@ load the policy (with ``--set`` overrides), read what the ledger has paid, apply
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qkaward.inputs.workspace import InputSpec
 
@@ -35,6 +36,31 @@ class Prepared:
         from qkaward.rules import run
 
         return run(self.inputs, self.policy, year, self.paid, like=self.result)
+
+    def later_run_for(self, year: int) -> LaterRun:
+        """:meth:`run_for`, computed only when more than its year and frame is asked for."""
+        return LaterRun(self, year)
+
+
+class LaterRun:
+    """The run for another policy year, with the year and the frame (the award year's, as
+    :meth:`Prepared.run_for` gives it) known at once and everything else computed on first use: the
+    report's tier counts by year read an earlier year's classify table only when the frame lacks
+    that year (otherwise a run of ~0.17 s at 100,000 enterprises for nothing)."""
+
+    def __init__(self, prepared: Prepared, year: int) -> None:
+        self.year = year
+        self.frame = prepared.result.frame
+        self._prepared = prepared
+
+    @functools.cached_property
+    def computed(self) -> RunResult:
+        return self._prepared.run_for(self.year)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy/pickle probes: not attributes of the run
+            raise AttributeError(name)
+        return getattr(self.computed, name)
 
 
 def paid_awards(ledger: Path | None) -> pl.DataFrame | None:

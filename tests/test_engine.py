@@ -389,3 +389,31 @@ def test_tier_counts_of_runs_on_one_frame_are_their_classify_tables_without_clas
     other = dataclasses.replace(results[1], frame=results[1].frame.clone())
     assert tier_counts([results[0], other]).equals(counts)
     assert "classify" in vars(other)
+
+
+def test_a_later_run_is_computed_only_when_more_than_its_year_and_frame_is_asked_for() -> None:
+    """The report's earlier years (Prepared.later_run_for): the tier counts by year read only their
+    year and frame when the frame has that year; anything else computes the run, equal to run_for's."""
+    import dataclasses
+
+    from conftest import SAMPLE
+
+    from qkaward.inputs.workspace import read_workspace
+    from qkaward.render.workbook import tier_counts
+    from qkaward.runner import prepare
+
+    award_year = prepare(read_workspace(SAMPLE), 2020, ledger=Path("/nonexistent/ledger.sqlite"))
+    later = award_year.later_run_for(2019)
+    assert later.year == 2019 and later.frame is award_year.result.frame
+    counts = tier_counts([award_year.result, later])
+    assert "computed" not in vars(later)  # nothing computed for the counts
+    assert counts.equals(tier_counts([award_year.result, award_year.run_for(2019)]))
+    assert later.awards.equals(award_year.run_for(2019).awards) and "computed" in vars(later)
+    assert later.classify.equals(award_year.run_for(2019).classify)
+    # a year the frame lacks: its classify table is read (its row of the counts comes from there)
+    no_2019 = award_year.result.frame.filter(pl.col("year") != 2019)
+    lacking = award_year.later_run_for(2019)
+    object.__setattr__(lacking, "frame", no_2019)
+    main = dataclasses.replace(award_year.result, frame=no_2019)
+    assert tier_counts([main, lacking]).filter(pl.col("year") == 2019).height == 1
+    assert "computed" in vars(lacking)
