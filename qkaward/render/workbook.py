@@ -30,6 +30,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from qkaward.atomic import atomic_path
 from qkaward.errors import UsageError
+from qkaward.exact_text import decimal_text
 from qkaward.privacy import mask_id, mask_id_expr
 from qkaward.render import widechars
 from qkaward.render.machine import FORMULA_PREFIXES
@@ -276,12 +277,12 @@ def _column(col: Col, rows: Rows) -> pl.Series:
 
 def _text_widths(texts: pl.Series) -> pl.Series:
     """Display width of each text (as :func:`text_width`; null stays null)."""
-    return texts.to_frame("t").select(widechars.width(pl.col("t"))).to_series()
+    return _widths_of_columns([texts])[0]
 
 
 def _widths_of_columns(columns: Sequence[pl.Series]) -> list[pl.Series]:
-    """:func:`_text_widths` of several text columns of one length, in one select (Polars measures
-    them in parallel)."""
+    """The display width of each text (as :func:`text_width`; null stays null) of several text columns
+    of one length, in one select (Polars measures them in parallel)."""
     if not columns:
         return []
     frame = pl.DataFrame({f"t{i}": c for i, c in enumerate(columns)})
@@ -457,18 +458,10 @@ def _number_texts(col: Col, values: pl.Series) -> pl.Series:
 
 
 def _decimal_texts(values: pl.Series, divisor: int) -> pl.Series:
-    """The exact decimal text of each integer divided by ``divisor``, a power of ten: no exponent,
-    no trailing zeros after the point (null stays null)."""
-    places = len(str(divisor)) - 1
-    if 10**places != divisor:
-        raise ValueError(f"not a power of ten: {divisor}")
+    """The exact decimal text of each integer divided by ``divisor``, a power of ten (null stays null)."""
     v = pl.col("v")
-    magnitude = v.abs()
     sign = pl.when(v < 0).then(pl.lit("-")).otherwise(pl.lit(""))
-    # ".0500" → ".05", ".0000" → "": the point and the zeros after the last digit go
-    fraction = (magnitude % divisor).cast(pl.String).str.zfill(places)
-    fraction = pl.concat_str(pl.lit("."), fraction).str.strip_chars_end("0.")
-    text = pl.concat_str(sign, (magnitude // divisor).cast(pl.String), fraction)
+    text = pl.concat_str(sign, decimal_text(v.abs(), divisor))
     return values.to_frame("v").select(text.alias(values.name)).to_series()
 
 

@@ -8,6 +8,7 @@ from fractions import Fraction
 import polars as pl
 
 from qkaward import schema
+from qkaward.exact_text import decimal_text
 from qkaward.frame import conform
 from qkaward.policy import YUAN_UNITS
 
@@ -42,13 +43,7 @@ def money_expr(expr: pl.Expr) -> pl.Expr:
     a = expr.abs()
 
     def part(unit: int, label: str) -> pl.Expr:
-        whole = (a // unit).cast(pl.String)
-        frac = (a % unit).cast(pl.String).str.zfill(len(str(unit)) - 1).str.strip_chars_end("0")
-        return (
-            pl.when(frac == "")
-            .then(whole + pl.lit(label))
-            .otherwise(whole + pl.lit(".") + frac + pl.lit(label))
-        )
+        return decimal_text(a, unit) + pl.lit(label)
 
     body = (
         pl.when(a >= _YI)
