@@ -1,3 +1,3 @@
-from qkaward.cli import main
+from qkaward.cli import entry
 
-main()
+entry()

@@ -158,6 +158,73 @@ def test_the_console_entry_keeps_every_command_for_help_and_runs_the_one_named(t
     assert unknown.returncode == 2
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _entry(code: str, *argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``qkaward.cli.entry()`` in a child whose ``atexit`` hook says whether the interpreter's teardown ran;
+    ``code`` runs first (the stdout of a test's choosing)."""
+    probe = (
+        "import atexit, sys; atexit.register(lambda: sys.stderr.write('TEARDOWN')); "
+        f"{code}; sys.argv = ['qkaward', *sys.argv[1:]]; from qkaward.cli import entry; entry()"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", probe, *argv],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_entry_point_skips_the_interpreter_teardown_and_keeps_the_exit_code(tmp_path: Path) -> None:
+    from qkaward import __version__
+
+    shown = _entry("pass", "--version", cwd=tmp_path)
+    assert (shown.returncode, shown.stdout.strip()) == (0, f"qkaward {__version__}")
+    assert "TEARDOWN" not in shown.stderr  # ended by os._exit after the flush
+    missing = _entry("pass", "validate", "--stats", str(tmp_path / "none.csv"), cwd=tmp_path)
+    assert missing.returncode == 2 and "找不到输入文件" in missing.stderr
+    assert "TEARDOWN" not in missing.stderr
+
+
+def test_the_entry_point_flushes_a_large_answer_on_stdout(tmp_path: Path) -> None:
+    """Written to a pipe, the JSON is far beyond the stdout buffer: it arrives whole, then the run ends."""
+    proc = _entry(
+        "pass",
+        "awards",
+        "--year",
+        "2020",
+        "--format",
+        "json",
+        "--no-cache",
+        "-w",
+        str(ROOT / "sample_data"),
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    answer = json.loads(proc.stdout)
+    assert answer["items"] and len(proc.stdout) > 8192
+    assert "TEARDOWN" not in proc.stderr
+
+
+def test_when_stdout_cannot_be_flushed_python_ends_the_run_as_before(tmp_path: Path) -> None:
+    """stdout on a full device: the flush fails; the exit (teardown and all) is Python's, which says so."""
+    full = "sys.stdout = open('/dev/full', 'w', buffering=1 << 16)"
+    proc = _entry(full, "--version", cwd=tmp_path)
+    assert proc.returncode == 120  # Python's status when flushing stdout at exit fails
+    assert "TEARDOWN" in proc.stderr
+
+
+def test_the_console_script_and_python_dash_m_use_the_entry_point() -> None:
+    import tomllib
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts["qkaward"] == "qkaward.cli:entry"
+    assert "entry()" in (ROOT / "qkaward" / "__main__.py").read_text(encoding="utf-8")
+
+
 def test_version_needs_no_command() -> None:
     from qkaward import __version__
 
