@@ -107,6 +107,7 @@ class Run:
 
     seconds: float
     max_rss_bytes: int
+    cpu_seconds: float = 0.0  # the child's user + system time (all its threads)
 
 
 @dataclass
@@ -122,6 +123,10 @@ class Series:
         return statistics.median(r.seconds for r in self.runs) if self.runs else None
 
     @property
+    def median_cpu(self) -> float | None:
+        return statistics.median(r.cpu_seconds for r in self.runs) if self.runs else None
+
+    @property
     def peak_rss(self) -> int | None:
         return max(r.max_rss_bytes for r in self.runs) if self.runs else None
 
@@ -131,6 +136,8 @@ class Series:
             "cmd": [os.path.relpath(c, ROOT) if c.startswith(str(ROOT)) else c for c in self.cmd],
             "seconds": [round(r.seconds, 3) for r in self.runs],
             "median_s": None if self.median is None else round(self.median, 3),
+            "cpu_s": [round(r.cpu_seconds, 3) for r in self.runs],
+            "median_cpu_s": None if self.median_cpu is None else round(self.median_cpu, 3),
             "peak_rss_mb": None if self.peak_rss is None else round(self.peak_rss / 1024**2, 1),
         }
 
@@ -146,7 +153,7 @@ def measure(cmd: Sequence[str], env: dict[str, str], log: Path) -> Run:
     if proc.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
         raise RuntimeError(f"exit {proc.returncode}: {' '.join(cmd)}\n{tail}")
-    return Run(seconds, usage.ru_maxrss * 1024)  # Linux: kilobytes
+    return Run(seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime)  # ru_maxrss: kilobytes
 
 
 def check_written(path: Path) -> None:
@@ -326,6 +333,10 @@ def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str
     rss = [s.peak_rss for k, s in series.items() if k in "ade" and s.peak_rss is not None]
     peak = max(rss) if rss else None
     ratios = {"a/b": ratio("a", "b"), "c/a": ratio("c", "a"), "a/e": ratio("a", "e"), "f/a": ratio("f", "a")}
+    # Information, no target: the CPU time (a) spends per second of the floor's. The floor parses on one
+    # core, qkaward two sheets at a time; when the second core is busy, (a)/(b) tends towards this.
+    ca, cb = series["a"].median_cpu, series["b"].median_cpu
+    ratios["a/b cpu"] = None if ca is None or not cb else round(ca / cb, 2)
     ma, mf = series["a"].median, series["f"].median
     differences = {"f-a": None if ma is None or mf is None else round(mf - ma, 3)}  # seconds
     judged = not args.smoke  # the smoke run only shows that the benchmark works
@@ -425,7 +436,8 @@ def table(result: dict[str, Any]) -> str:
         f"(a)/(b) = {r['a/b']}  [{t['a/b <= 1.5']}]   (c)/(a) = {r['c/a']}  [{t['c/a >= 10']}]   "
         f"(a)/(e) = {r['a/e']}  [{t['a/e >= 5']}]   peak RSS {result['qkaward_peak_rss_mb']} MB "
         f"[{t['peak RSS <= 4 GB']}]   (f)/(a) = {r['f/a']}  [{t['f/a (no target)']}]   "
-        f"(f)−(a) = {_seconds(result['differences_s']['f-a'])}"
+        f"(f)−(a) = {_seconds(result['differences_s']['f-a'])}   "
+        f"(a)/(b) CPU time = {r.get('a/b cpu')}  [info]"
     )
     lines.append("agreement: " + json.dumps(result["agreement"], ensure_ascii=False))
     lines += [f"note: {n}" for n in result["notes"]]
