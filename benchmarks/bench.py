@@ -326,8 +326,9 @@ def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    def ratio(x: str, y: str) -> float | None:
-        mx, my = series[x].median, series[y].median
+    def ratio(x: str, y: str, cpu: bool = False) -> float | None:
+        """median(x) / median(y), of the wall times or (``cpu``) of the CPU times."""
+        mx, my = (series[x].median_cpu, series[y].median_cpu) if cpu else (series[x].median, series[y].median)
         return None if mx is None or my is None or my == 0 else round(mx / my, 2)
 
     rss = [s.peak_rss for k, s in series.items() if k in "ade" and s.peak_rss is not None]
@@ -335,8 +336,7 @@ def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str
     ratios = {"a/b": ratio("a", "b"), "c/a": ratio("c", "a"), "a/e": ratio("a", "e"), "f/a": ratio("f", "a")}
     # Information, no target: the CPU time (a) spends per second of the floor's. The floor parses on one
     # core, qkaward two sheets at a time; when the second core is busy, (a)/(b) tends towards this.
-    ca, cb = series["a"].median_cpu, series["b"].median_cpu
-    ratios["a/b cpu"] = None if ca is None or not cb else round(ca / cb, 2)
+    ratios["a/b cpu"] = ratio("a", "b", cpu=True)
     ma, mf = series["a"].median, series["f"].median
     differences = {"f-a": None if ma is None or mf is None else round(mf - ma, 3)}  # seconds
     judged = not args.smoke  # the smoke run only shows that the benchmark works

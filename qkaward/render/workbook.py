@@ -711,8 +711,9 @@ def tier_counts(results: Sequence[ResultLike]) -> pl.DataFrame:
     # adds only enterprises without figures, which hold no tier): its year is counted already, and
     # its classify table, a pool classification of that year, is not computed for nothing.
     mine = [r for r in results if not (r.frame is f and r.year in covered) and "tier" in r.classify.columns]
-    year_of = [pl.lit(r.year, dtype=pl.Int32).alias("year") for r in mine]
-    own = [r.classify.select(y, "credit_code", "tier") for r, y in zip(mine, year_of, strict=True)]
+    own = [
+        r.classify.select(pl.lit(r.year, dtype=pl.Int32).alias("year"), "credit_code", "tier") for r in mine
+    ]
     if own:
         years = [r.year for r in mine]
         parts = [p.filter(~pl.col("year").is_in(years)) for p in parts]
