@@ -155,3 +155,21 @@ def test_the_integer_check_agrees_with_the_text_check_on_random_codes() -> None:
     assert got == expected
     assert sum(e is None for e in expected) >= 3000  # every built code, and changes that stay valid
     assert len({e for e in expected if e}) > 10  # many different reasons (expected characters differ)
+
+
+def test_a_sign_in_place_of_a_character_is_an_illegal_character_not_a_number() -> None:
+    """Polars reads "+1420…" in base 36 as the number of "01420…": a code whose first character is
+    0 and its copy with + (or -) there must not both pass, nor share an enterprise key."""
+    from qkaward.inputs.creditcode import check_frame
+
+    head = "0142010412345678"
+    head += org_check_char(head[8:16])
+    valid = head + check_char(head)
+    codes = [valid, "+" + valid[1:], "-" + valid[1:], "+" + valid[1:].lower(), valid[:17] + "+"]
+    column = pl.DataFrame({"c": codes})
+    checked = check_frame(column, "c", "err", key_out="k")
+    expected = column.select(problem_expr(normalise_expr(pl.col("c")))).to_series().to_list()
+    assert checked["err"].to_list() == expected
+    assert expected[0] is None
+    assert all(e is not None and "非法字符" in e for e in expected[1:])
+    assert checked["k"].null_count() == len(codes) - 1

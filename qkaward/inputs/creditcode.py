@@ -178,14 +178,16 @@ def check_frame(frame: pl.DataFrame, column: str, out: str, key_out: str | None 
     integers are checked arithmetically: hashing integers is several times faster than hashing
     strings (a tax export of 3 million rows: 0.8 s instead of 3.3 s). Only the rows that fail, or
     are not 18 letters and digits, get their reason from :func:`problem_expr` on the text."""
-    if frame.select(pl.col(column).str.contains(r"[^0-9A-Z]").any()).item():
+    irregular = frame.select(pl.col(column).str.contains(r"[^0-9A-Z]").any()).item()
+    if irregular:
         frame = frame.with_columns(normalise_expr(pl.col(column)).alias(column))
     key = f"__{out}_key"
     code = pl.col(column)
+    readable = code.str.len_bytes() == 18
+    if irregular:  # str.to_integer also reads a sign ("+1420…" as "01420…"): a number only from 0-9 A-Z
+        readable = readable & ~code.str.contains(r"[^0-9A-Z]")
     frame = frame.with_columns(
-        pl.when(code.str.len_bytes() == 18)
-        .then(code.str.to_integer(base=36, dtype=pl.Int128, strict=False))
-        .alias(key)
+        pl.when(readable).then(code.str.to_integer(base=36, dtype=pl.Int128, strict=False)).alias(key)
     )
     keys = frame.select(pl.col(key).drop_nulls().unique())
     bad = keys.filter(~_valid_keys(keys, key)).get_column(key)
