@@ -3,6 +3,7 @@
     make bench                                            # 10,000 / 100,000 / 1,000,000 enterprises
     python benchmarks/bench.py --sizes 10000,100000 [--repeat 3] [--seed 2019] [--skip-report-above N]
     python benchmarks/bench.py --smoke                    # CI: 2,000 enterprises, one run, no reference
+    python benchmarks/bench.py --sizes 100000 --contended # also (a)/(b) with one core kept busy
 
 For each size the inputs are generated once by ``qkaward sample DIR --size N --seed S`` (statistics exports
 for 2018–2020 and the tax export as xlsx, the same data as Parquet in ``DIR/parquet``) and kept in
@@ -27,7 +28,12 @@ repeats are interleaved (a, b, c, d, e, f, a, b, …) so that a change of machin
 measurement alike. Reported: the median wall time of the repeats, the largest peak RSS, and the ratios
 (a)/(b), (c)/(a), (a)/(e) against the targets of issue 6; (f)/(a) and (f)−(a) in seconds (the difference of
 the medians: what the report writer adds over ``awards``) as information only, the issue sets no number for
-them. The table is printed and written as JSON to ``benchmarks/results/bench-<size>.json`` with the machine's
+them. Also as information: (a)/(b) in CPU time, and, from /proc/stat around each run, the CPU time the rest
+of the machine took meanwhile and the hypervisor's steal time — the floor parses on one core and qkaward
+on two, so a busy second core (another process, or another guest on the host) slows (a) more than (b).
+``--contended`` measures that directly: (g) and (h) are (a) and (b) run while a spinning process pinned to
+one CPU keeps that core busy, interleaved with the others, and (g)/(h) is reported (information, no target).
+The table is printed and written as JSON to ``benchmarks/results/bench-<size>.json`` with the machine's
 load average before and after.
 
 The reference is slow (about 13 s at 10,000 and minutes at 100,000), so it runs ``--reference-repeat``
@@ -45,6 +51,7 @@ rerun; the output says so. The cache is put in a fresh folder under ``benchmarks
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -55,7 +62,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,6 +91,8 @@ LABELS = {
     "d": "(d) qkaward awards, parquet",
     "e": "(e) qkaward awards, xlsx, cached",
     "f": "(f) qkaward report, xlsx, --no-cache",
+    "g": "(g) = (a), one core kept busy",
+    "h": "(h) = (b), one core kept busy",
 }
 
 
@@ -108,6 +117,10 @@ class Run:
     seconds: float
     max_rss_bytes: int
     cpu_seconds: float = 0.0  # the child's user + system time (all its threads)
+    #: while it ran: CPU time the rest of the machine took (other processes, the kernel for them) and the
+    #: time the hypervisor gave this machine's CPUs to other guests ("steal"); None without /proc/stat
+    others_cpu_seconds: float | None = None
+    steal_seconds: float | None = None
 
 
 @dataclass
@@ -130,6 +143,11 @@ class Series:
     def peak_rss(self) -> int | None:
         return max(r.max_rss_bytes for r in self.runs) if self.runs else None
 
+    def median_of(self, attribute: str) -> float | None:
+        """The median of a :class:`Run` attribute over the runs that have it."""
+        known = [v for r in self.runs if (v := getattr(r, attribute)) is not None]
+        return round(statistics.median(known), 2) if known else None
+
     def as_json(self) -> dict[str, Any]:
         return {
             "label": LABELS[self.key],
@@ -138,22 +156,80 @@ class Series:
             "median_s": None if self.median is None else round(self.median, 3),
             "cpu_s": [round(r.cpu_seconds, 3) for r in self.runs],
             "median_cpu_s": None if self.median_cpu is None else round(self.median_cpu, 3),
+            "others_cpu_s": [_rounded(r.others_cpu_seconds) for r in self.runs],
+            "steal_s": [_rounded(r.steal_seconds) for r in self.runs],
             "peak_rss_mb": None if self.peak_rss is None else round(self.peak_rss / 1024**2, 1),
         }
 
 
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+#: /proc/stat's first line: cpu user nice system idle iowait irq softirq steal … (clock ticks)
+PROC_STAT = Path("/proc/stat")
+
+
+def machine_ticks(text: str) -> tuple[int, int]:
+    """(busy, steal) clock ticks of all CPUs from /proc/stat's text: busy = user + nice + system + irq +
+    softirq (not idle, iowait or steal)."""
+    fields = [int(v) for v in text.split("\n", 1)[0].split()[1:9]]
+    fields += [0] * (8 - len(fields))  # a kernel without the steal column
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return user + nice + system + irq + softirq, steal
+
+
+def _ticks() -> tuple[int, int] | None:
+    try:
+        return machine_ticks(PROC_STAT.read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return None
+
+
 def measure(cmd: Sequence[str], env: dict[str, str], log: Path) -> Run:
-    """Run ``cmd`` to completion; wall time from spawn to exit and the child's peak RSS (``ru_maxrss``)."""
+    """Run ``cmd`` to completion; wall time from spawn to exit, the child's peak RSS (``ru_maxrss``) and
+    CPU time, and what else the machine did meanwhile (:class:`Run`)."""
     with log.open("wb") as out:
+        before = _ticks()
         start = time.perf_counter()
         proc = subprocess.Popen(list(cmd), stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
+        after = _ticks()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
         raise RuntimeError(f"exit {proc.returncode}: {' '.join(cmd)}\n{tail}")
-    return Run(seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime)  # ru_maxrss: kilobytes
+    cpu = usage.ru_utime + usage.ru_stime
+    run = Run(seconds, usage.ru_maxrss * 1024, cpu)  # ru_maxrss: kilobytes
+    if before is not None and after is not None:
+        tick = os.sysconf("SC_CLK_TCK")
+        # ticks are sampled: the rest of the machine's share is exact to a few ticks, never below 0
+        run.others_cpu_seconds = max(0.0, (after[0] - before[0]) / tick - cpu)
+        run.steal_seconds = (after[1] - before[1]) / tick
+    return run
+
+
+@contextlib.contextmanager
+def busy_core() -> Iterator[int]:
+    """Another process keeping one core busy meanwhile — a spinning interpreter pinned to the last CPU
+    this process may use — as another program, or another guest of the host, would: the floor parses on
+    one core, qkaward on two. Yields the spinner's pid; it is killed on the way out, whatever happens."""
+    cpus = sorted(os.sched_getaffinity(0))
+    spinner = subprocess.Popen(
+        [sys.executable, "-c", "while True: pass"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        os.sched_setaffinity(spinner.pid, {cpus[-1]})
+        yield spinner.pid
+    finally:
+        spinner.kill()
+        spinner.wait()
+
+
+def can_contend() -> bool:
+    """Whether :func:`busy_core` can run here: Linux CPU affinity and at least two CPUs."""
+    return hasattr(os, "sched_getaffinity") and len(os.sched_getaffinity(0)) >= 2
 
 
 def check_written(path: Path) -> None:
@@ -226,7 +302,7 @@ def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str
     env = dict(os.environ)
     env["QKAWARD_CACHE_DIR"] = str(work / "cache")
     py = sys.executable
-    out = {k: work / f"{k}.json" for k in "acde"}
+    out = {k: work / f"{k}.json" for k in "acdeg"}
     out["f"] = work / "f.xlsx"
 
     def awards(workspace: Path, dest: Path, no_cache: bool) -> list[str]:
@@ -258,6 +334,12 @@ def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str
         "e": Series("e", awards(data, out["e"], False)),
         "f": Series("f", report(data, out["f"])),
     }
+    contended = args.contended and can_contend()
+    if contended:  # (a) and (b) again, each while another process keeps one core busy
+        series["g"] = Series("g", awards(data, out["g"], True))
+        series["h"] = Series("h", series["b"].cmd)
+    elif args.contended:
+        notes.append("--contended needs Linux CPU affinity and two CPUs: (g) and (h) not measured")
     if not has_cache:
         notes.append(
             "qkaward awards has no --no-cache: (a) and (f) ran without it and (e) is a plain rerun, no cache"
@@ -282,7 +364,11 @@ def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str
                     continue
                 if key == "f" and not run_report:
                     continue
-                s.runs.append(measure(s.cmd, env, work / f"{key}-{r}.log"))
+                if key in "gh":
+                    with busy_core():
+                        s.runs.append(measure(s.cmd, env, work / f"{key}-{r}.log"))
+                else:
+                    s.runs.append(measure(s.cmd, env, work / f"{key}-{r}.log"))
                 if key == "f":
                     check_written(out["f"])
                 print(f"  {size:>9,} {LABELS[key]:<40} run {r + 1}: {s.runs[-1].seconds:8.2f} s", flush=True)
@@ -298,7 +384,7 @@ def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str
         a_pairs, a_lines = ladder_pairs(out["a"])
         agreement["qkaward_award_lines"] = a_lines
         agreement["qkaward_first_reach_lines"] = len(a_pairs)
-        for key in "de":
+        for key in "deg" if contended else "de":
             pairs, lines = ladder_pairs(out[key])
             agreement[f"{key}_same_first_reach_as_a"] = pairs == a_pairs
             agreement[f"{key}_same_line_count_as_a"] = lines == a_lines
@@ -337,6 +423,16 @@ def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str
     # Information, no target: the CPU time (a) spends per second of the floor's. The floor parses on one
     # core, qkaward two sheets at a time; when the second core is busy, (a)/(b) tends towards this.
     ratios["a/b cpu"] = ratio("a", "b", cpu=True)
+    # Information, no target: (a)/(b) while another process keeps one core busy (--contended)
+    ratios["a/b busy"] = ratio("g", "h") if contended else None
+    # Information, no target: how busy the rest of the machine (and the host) was during (a) and (b).
+    contention = {
+        k: {
+            "others_cpu_s": series[k].median_of("others_cpu_seconds"),
+            "steal_s": series[k].median_of("steal_seconds"),
+        }
+        for k in "ab"
+    }
     ma, mf = series["a"].median, series["f"].median
     differences = {"f-a": None if ma is None or mf is None else round(mf - ma, 3)}  # seconds
     judged = not args.smoke  # the smoke run only shows that the benchmark works
@@ -359,6 +455,7 @@ def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str
         "measurements": {k: s.as_json() for k, s in series.items()},
         "ratios": ratios,
         "differences_s": differences,
+        "contention": contention,
         "qkaward_peak_rss_mb": None if peak is None else round(peak / 1024**2, 1),
         "targets": targets,
         "agreement": agreement,
@@ -387,6 +484,11 @@ def _judge(value: float | None, ok: Any, applies: bool) -> str:
     if not applies:
         return "info (" + ("met" if ok(value) else "not met") + ")"
     return "pass" if ok(value) else "FAIL"
+
+
+def _duration(value: float | None) -> str:
+    """Seconds for the table; '-' without a value."""
+    return "-" if value is None else f"{value:.2f} s"
 
 
 def _seconds(value: float | None) -> str:
@@ -439,6 +541,15 @@ def table(result: dict[str, Any]) -> str:
         f"(f)−(a) = {_seconds(result['differences_s']['f-a'])}   "
         f"(a)/(b) CPU time = {r.get('a/b cpu')}  [info]"
     )
+    if r.get("a/b busy") is not None:
+        lines.append(f"(g)/(h) = {r['a/b busy']}  [info]: (a)/(b) while another process keeps one core busy")
+    c = result.get("contention")
+    if c:
+        lines.append(
+            "during (a) / (b), medians: the rest of the machine's CPU time "
+            f"{_duration(c['a']['others_cpu_s'])} / {_duration(c['b']['others_cpu_s'])}, "
+            f"steal {_duration(c['a']['steal_s'])} / {_duration(c['b']['steal_s'])}  [info]"
+        )
     lines.append("agreement: " + json.dumps(result["agreement"], ensure_ascii=False))
     lines += [f"note: {n}" for n in result["notes"]]
     return "\n".join(lines)
@@ -477,6 +588,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--smoke", action="store_true", help="2,000 enterprises, one run, no reference, one report (CI)"
+    )
+    parser.add_argument(
+        "--contended",
+        action="store_true",
+        help="also (g), (h): (a) and (b) while another process keeps one core busy (information)",
     )
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)  # child mode for (b)
     args = parser.parse_args(argv)

@@ -1,0 +1,60 @@
+"""The benchmark's measuring aids (benchmarks/bench.py): /proc/stat's busy and steal ticks, the busy core."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench.py"
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("qkaward_bench", BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up while being made
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_busy_is_user_nice_system_irq_softirq_and_steal_its_own_column() -> None:
+    bench = _bench()
+    text = "cpu  4838101 29247 927822 7496058 22398 0 22471 32313 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\n"
+    assert bench.machine_ticks(text) == (4838101 + 29247 + 927822 + 0 + 22471, 32313)
+
+
+def test_a_kernel_without_the_steal_column_reads_as_no_steal() -> None:
+    bench = _bench()
+    assert bench.machine_ticks("cpu  10 1 5 100 2 3 4\n") == (10 + 1 + 5 + 3 + 4, 0)
+
+
+def test_a_run_records_the_rest_of_the_machine_and_steal(tmp_path: Path) -> None:
+    """On Linux, where /proc/stat exists, a measured run carries both figures, neither negative."""
+    bench = _bench()
+    run = bench.measure([sys.executable, "-c", "pass"], {}, tmp_path / "log")
+    if not bench.PROC_STAT.exists():
+        assert run.others_cpu_seconds is None and run.steal_seconds is None
+        return
+    assert run.others_cpu_seconds is not None and run.others_cpu_seconds >= 0
+    assert run.steal_seconds is not None and run.steal_seconds >= 0
+
+
+def test_busy_core_spins_on_the_last_cpu_and_is_gone_afterwards() -> None:
+    bench = _bench()
+    if not bench.can_contend():  # one CPU: nothing to keep busy beside the measured run
+        assert len(os.sched_getaffinity(0)) < 2
+        return
+    last = max(os.sched_getaffinity(0))
+    with bench.busy_core() as pid:
+        assert os.sched_getaffinity(pid) == {last}
+        os.kill(pid, 0)  # running
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # killed and reaped
+    with pytest.raises(RuntimeError), bench.busy_core() as pid:
+        raise RuntimeError("a failed measurement")
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # also when the measurement fails
