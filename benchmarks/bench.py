@@ -133,20 +133,20 @@ class Series:
 
     @property
     def median(self) -> float | None:
-        return statistics.median(r.seconds for r in self.runs) if self.runs else None
+        return self.median_of("seconds")
 
     @property
     def median_cpu(self) -> float | None:
-        return statistics.median(r.cpu_seconds for r in self.runs) if self.runs else None
+        return self.median_of("cpu_seconds")
 
     @property
     def peak_rss(self) -> int | None:
         return max(r.max_rss_bytes for r in self.runs) if self.runs else None
 
     def median_of(self, attribute: str) -> float | None:
-        """The median of a :class:`Run` attribute over the runs that have it."""
+        """The median of a :class:`Run` attribute over the runs that have it; None without any."""
         known = [v for r in self.runs if (v := getattr(r, attribute)) is not None]
-        return round(statistics.median(known), 2) if known else None
+        return statistics.median(known) if known else None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -364,10 +364,7 @@ def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str
                     continue
                 if key == "f" and not run_report:
                     continue
-                if key in "gh":
-                    with busy_core():
-                        s.runs.append(measure(s.cmd, env, work / f"{key}-{r}.log"))
-                else:
+                with busy_core() if key in "gh" else contextlib.nullcontext():
                     s.runs.append(measure(s.cmd, env, work / f"{key}-{r}.log"))
                 if key == "f":
                     check_written(out["f"])
@@ -428,8 +425,8 @@ def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str
     # Information, no target: how busy the rest of the machine (and the host) was during (a) and (b).
     contention = {
         k: {
-            "others_cpu_s": series[k].median_of("others_cpu_seconds"),
-            "steal_s": series[k].median_of("steal_seconds"),
+            "others_cpu_s": _rounded(series[k].median_of("others_cpu_seconds")),
+            "steal_s": _rounded(series[k].median_of("steal_seconds")),
         }
         for k in "ab"
     }
