@@ -1,4 +1,4 @@
-"""The benchmark's measuring aids (benchmarks/bench.py): /proc/stat's busy and steal ticks, the busy core."""
+"""The benchmark's measuring aids: bench.py's /proc/stat reading and busy core, phases.py's table."""
 
 from __future__ import annotations
 
@@ -12,13 +12,17 @@ import pytest
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench.py"
 
 
-def _bench():
-    spec = importlib.util.spec_from_file_location("qkaward_bench", BENCH)
+def _bench_module(name: str):
+    spec = importlib.util.spec_from_file_location(f"qkaward_bench_{name}", BENCH.parent / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up while being made
     spec.loader.exec_module(module)
     return module
+
+
+def _bench():
+    return _bench_module("bench")
 
 
 def test_busy_is_user_nice_system_irq_softirq_and_steal_its_own_column() -> None:
@@ -58,3 +62,30 @@ def test_busy_core_spins_on_the_last_cpu_and_is_gone_afterwards() -> None:
         raise RuntimeError("a failed measurement")
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # also when the measurement fails
+
+
+def test_phases_times_every_phase_and_the_top_level_ones_add_up() -> None:
+    """benchmarks/phases.py on the sample data: a row for every phase, and qkaward's total is the sum of its
+    three top-level phases (a separate process: it wraps qkaward's functions to time them)."""
+    import re
+    import subprocess
+
+    root = BENCH.parent.parent
+    done = subprocess.run(
+        [sys.executable, str(BENCH.parent / "phases.py"), str(root / "sample_data"), "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=root,
+    )
+    assert done.returncode == 0, done.stderr
+    phases = _bench_module("phases").PHASES
+    rows = {}
+    for line in done.stdout.splitlines():
+        match = re.match(r"^\s*(.+?)\s+(\d+\.\d\d)(?:\s+[\d,]+)?$", line)
+        if match:
+            rows[match.group(1)] = float(match.group(2))
+    assert all(label in rows for _, label, _, _ in phases)
+    top = [label for depth, label, _, _ in phases[1:] if depth == 0]
+    assert rows["qkaward (the three top-level phases)"] == pytest.approx(sum(rows[t] for t in top), abs=0.02)
+    assert "qkaward / floor in CPU time, one thread:" in done.stdout
