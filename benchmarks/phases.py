@@ -94,30 +94,15 @@ def instrument(meter: Meter) -> None:
 
 
 def one_pass(directory: Path, year: int) -> None:
-    """The floor, then what ``qkaward awards --format json --no-cache`` computes."""
+    """The floor, then what ``qkaward awards --format json --no-cache`` computes, as the CLI computes it."""
     import bench
 
-    from qkaward import cli, rules
-    from qkaward.inputs import load
+    from qkaward import cli, runner
     from qkaward.inputs.workspace import read_workspace
-    from qkaward.render import machine
-    from qkaward.runner import policy_for
 
     bench.floor(directory)
-    spec = dataclasses.replace(read_workspace(directory), cache=None)
-    policy = policy_for(spec, None, ())
-    policy.check_year(year)
-    inputs = load.load_inputs(spec)
-    result = rules.run(inputs, policy, year, None)
-    awards = result.awards
-    machine.envelope(
-        "awards",
-        year=year,
-        policy=result.policy_id,
-        items=awards,
-        problems=result.problems,
-        totals=cli._totals(awards),
-    )
+    prepared = runner.prepare(dataclasses.replace(read_workspace(directory), cache=None), year)
+    cli._awards_text(prepared, fmt="json", year=year)
 
 
 def table(meter: Meter) -> str:
@@ -129,7 +114,7 @@ def table(meter: Meter) -> str:
             rest = meter.median(label) - sum(
                 meter.median(lb) for d, lb, _, _ in PHASES if d == 1 and _under(lb, label)
             )
-            lines.append(f"{'  reading the xlsx (calamine), threads, the rest':<52}{rest:>8.2f}")
+            lines.append(f"{'  reading the xlsx (calamine), the rest':<52}{rest:>8.2f}")
     floor = meter.median(PHASES[0][1])
     qkaward = sum(meter.median(label) for depth, label, _, _ in PHASES[1:] if depth == 0)
     lines.append(f"{'qkaward (the three top-level phases)':<52}{qkaward:>8.2f}")
