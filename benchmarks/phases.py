@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import functools
+import itertools
 import os
 import resource
 import statistics
@@ -108,29 +109,17 @@ def one_pass(directory: Path, year: int) -> None:
 def table(meter: Meter) -> str:
     """The printed table."""
     lines = [f"{'phase':<52}{'CPU s':>8}{'faults':>10}"]
-    for depth, label, _, _ in PHASES:
+    for i, (depth, label, _, _) in enumerate(PHASES):
         lines.append(f"{'  ' * depth + label:<52}{meter.median(label):>8.2f}{meter.first_faults(label):>10,}")
-        if label == "load_inputs":
-            rest = meter.median(label) - sum(
-                meter.median(lb) for d, lb, _, _ in PHASES if d == 1 and _under(lb, label)
-            )
+        if label == "load_inputs":  # what its timed parts (the depth-1 rows up to the next phase) leave
+            parts = [lb for d, lb, _, _ in itertools.takewhile(lambda p: p[0] > 0, PHASES[i + 1 :]) if d == 1]
+            rest = meter.median(label) - sum(meter.median(lb) for lb in parts)
             lines.append(f"{'  reading the xlsx (calamine), the rest':<52}{rest:>8.2f}")
     floor = meter.median(PHASES[0][1])
     qkaward = sum(meter.median(label) for depth, label, _, _ in PHASES[1:] if depth == 0)
     lines.append(f"{'qkaward (the three top-level phases)':<52}{qkaward:>8.2f}")
     lines.append(f"qkaward / floor in CPU time, one thread: {qkaward / floor:.2f}")
     return "\n".join(lines)
-
-
-def _under(label: str, parent: str) -> bool:
-    """Whether the depth-1 phase ``label`` sits under the top-level phase ``parent`` in :data:`PHASES`."""
-    current = None
-    for depth, lb, _, _ in PHASES:
-        if depth == 0:
-            current = lb
-        elif lb == label:
-            return current == parent
-    return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
