@@ -11,7 +11,10 @@ for 2018–2020 and the tax export as xlsx, the same data as Parquet in ``DIR/pa
 
   (a) ``qkaward awards --year Y --format json -w DIR --no-cache`` — end to end on the xlsx inputs;
   (b) the floor: fastexcel/calamine loading every sheet of the same xlsx files as text into Polars, nothing
-      else (``benchmarks/read_speed.py``'s ``floor``);
+      else, one sheet after another (``floor`` below);
+  (p) the same floor parsing as many sheets at a time as qkaward's reader does (two on this machine;
+      information, no target: (a)/(b) sets qkaward on two cores against the floor on one, (a)/(p) sets
+      them on equal terms);
   (c) ``benchmarks/reference.py``: the ladder rules written as analysts write them (pandas + openpyxl,
       a loop over rows);
   (d) ``qkaward awards`` on the Parquet workspace ``DIR/parquet``;
@@ -63,6 +66,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,6 +91,7 @@ RSS_AT = (1_000_000,)
 LABELS = {
     "a": "(a) qkaward awards, xlsx, --no-cache",
     "b": "(b) floor: calamine → polars, text",
+    "p": "(p) = (b), sheets parsed as (a) does",
     "c": "(c) reference: pandas + openpyxl",
     "d": "(d) qkaward awards, parquet",
     "e": "(e) qkaward awards, xlsx, cached",
@@ -97,16 +102,28 @@ LABELS = {
 
 
 # ----------------------------------------------------------------------------------------- floor (child mode)
-def floor(directory: Path) -> int:
-    """Load every sheet of every xlsx file in ``directory`` as text, nothing else; the number of rows."""
+def floor(directory: Path, threads: int = 1) -> int:
+    """Load every sheet of every xlsx file in ``directory`` as text, nothing else; the number of rows.
+
+    ``threads`` > 1: that many sheets at a time, as qkaward's reader parses them — a reader per sheet,
+    the sheets of the largest share of a file first (calamine releases the GIL while it parses)."""
     import fastexcel
 
-    rows = 0
-    for path in sorted(directory.glob("*.xlsx")):
-        reader = fastexcel.read_excel(path)
-        for sheet in reader.sheet_names:
-            rows += reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string").to_polars().height
-    return rows
+    def rows(reader: Any, sheet: str) -> int:
+        return reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string").to_polars().height
+
+    paths = sorted(directory.glob("*.xlsx"))
+    if threads <= 1:  # one reader per file, its sheets in order
+        return sum(
+            rows(reader, sheet) for reader in map(fastexcel.read_excel, paths) for sheet in reader.sheet_names
+        )
+    parts = []  # (weight, path, sheet)
+    for path in paths:
+        names = fastexcel.read_excel(path).sheet_names
+        parts += [(path.stat().st_size // max(1, len(names)), path, sheet) for sheet in names]
+    parts.sort(key=lambda part: -part[0])
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return sum(pool.map(lambda part: rows(fastexcel.read_excel(part[1]), part[2]), parts))
 
 
 # ----------------------------------------------------------------------------------------- measuring
@@ -302,6 +319,9 @@ def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str
     env = dict(os.environ)
     env["QKAWARD_CACHE_DIR"] = str(work / "cache")
     py = sys.executable
+    from qkaward.inputs.load import read_threads
+
+    threads = read_threads()  # how many sheets qkaward parses at a time here, for (p)
     out = {k: work / f"{k}.json" for k in "acdeg"}
     out["f"] = work / "f.xlsx"
 
@@ -327,6 +347,7 @@ def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str
     series = {
         "a": Series("a", awards(data, out["a"], True)),
         "b": Series("b", [py, str(HERE / "bench.py"), "--floor", str(data)]),
+        "p": Series("p", [py, str(HERE / "bench.py"), "--floor", str(data), "--floor-threads", str(threads)]),
         "c": Series(
             "c", [py, str(HERE / "reference.py"), str(data), "--year", str(args.year), "-o", str(out["c"])]
         ),
@@ -420,6 +441,8 @@ def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str
     # Information, no target: the CPU time (a) spends per second of the floor's. The floor parses on one
     # core, qkaward two sheets at a time; when the second core is busy, (a)/(b) tends towards this.
     ratios["a/b cpu"] = ratio("a", "b", cpu=True)
+    # Information, no target: (a) against the floor parsing as many sheets at a time as qkaward does
+    ratios["a/p"] = ratio("a", "p")
     # Information, no target: (a)/(b) while another process keeps one core busy (--contended)
     ratios["a/b busy"] = ratio("g", "h") if contended else None
     # Information, no target: how busy the rest of the machine (and the host) was during (a) and (b).
@@ -449,6 +472,7 @@ def bench_size(size: int, args: argparse.Namespace, has_cache: bool) -> dict[str
         "reference_repeat": ref_repeat if run_reference else 0,
         "data": os.path.relpath(data, ROOT),
         "cache_option": has_cache,
+        "floor_threads": threads,
         "measurements": {k: s.as_json() for k, s in series.items()},
         "ratios": ratios,
         "differences_s": differences,
@@ -538,6 +562,11 @@ def table(result: dict[str, Any]) -> str:
         f"(f)−(a) = {_seconds(result['differences_s']['f-a'])}   "
         f"(a)/(b) CPU time = {r.get('a/b cpu')}  [info]"
     )
+    if r.get("a/p") is not None:
+        lines.append(
+            f"(a)/(p) = {r['a/p']}  [info]: against the floor parsing {result['floor_threads']} sheets "
+            "at a time, as qkaward does"
+        )
     if r.get("a/b busy") is not None:
         lines.append(f"(g)/(h) = {r['a/b busy']}  [info]: (a)/(b) while another process keeps one core busy")
     c = result.get("contention")
@@ -591,10 +620,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="also (g), (h): (a) and (b) while another process keeps one core busy (information)",
     )
-    parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)  # child mode for (b)
+    parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)  # child mode for (b) and (p)
+    parser.add_argument("--floor-threads", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.floor is not None:
-        floor(args.floor)
+        floor(args.floor, args.floor_threads)
         return 0
     if args.smoke:
         sizes = [SMOKE_SIZE]

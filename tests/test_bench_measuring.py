@@ -89,3 +89,13 @@ def test_phases_times_every_phase_and_the_top_level_ones_add_up() -> None:
     top = [label for depth, label, _, _ in phases[1:] if depth == 0]
     assert rows["qkaward (the three top-level phases)"] == pytest.approx(sum(rows[t] for t in top), abs=0.02)
     assert "qkaward / floor in CPU time, one thread:" in done.stdout
+
+
+def test_the_parallel_floor_reads_the_rows_the_floor_reads() -> None:
+    """(p) parses the sheets of sample_data's workbooks on two threads: the same rows as (b)."""
+    bench = _bench()
+    sample = BENCH.parent.parent / "sample_data"
+    assert len(list(sample.glob("*.xlsx"))) > 1  # several workbooks to share out
+    one = bench.floor(sample)
+    assert one > 0
+    assert bench.floor(sample, threads=2) == one
