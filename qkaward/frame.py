@@ -16,7 +16,7 @@ from typing import overload
 import polars as pl
 
 from qkaward import schema
-from qkaward.inputs.creditcode import ENTERPRISE, enterprise_keys, packed_key
+from qkaward.inputs.creditcode import ENTERPRISE, enterprise_keys, packed_key, sorted_columns
 from qkaward.policy import Policy
 from qkaward.schema import PROVENANCE
 
@@ -129,12 +129,12 @@ def _order(stats: pl.DataFrame, tax: pl.DataFrame) -> pl.DataFrame:
             for df, first in ((stats, STATS_REAL), (tax, TAX_REAL))
         ]
     )
-    # with the row number the packed key is unique (no stable sort needed: 0.76 s instead of 1.19 s at 1M)
-    for columns in (["_k", "year", "kind", "_row"], ["_k", "year", "kind"]):
-        packed = packed_key(rows, columns)
-        if packed is not None:
-            return rows.sort(packed, maintain_order=columns[-1] != "_row")
-    return rows.sort(["_k", "year", "kind"], maintain_order=True)
+    # with the row number in it the packed key holds the whole row: sorted alone, then taken apart
+    ordered = sorted_columns(rows, ["_k", "year", "kind", "_row"])
+    if ordered is not None:
+        return ordered
+    packed = packed_key(rows, ["_k", "year", "kind"])  # row numbers too many to pack alongside
+    return rows.sort(packed if packed is not None else ["_k", "year", "kind"], maintain_order=True)
 
 
 def _problems_at(

@@ -1,4 +1,5 @@
-"""packed_key: one Int128 that sorts and counts like the tuple of key columns, or None."""
+"""packed_key: one Int128 that sorts and counts like the tuple of key columns, or None; sorted_columns:
+the columns sorted through it."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import random
 
 import polars as pl
 
-from qkaward.inputs.creditcode import INT128_MAX, packed_key
+from qkaward.inputs.creditcode import INT128_MAX, packed_key, sorted_columns
 
 
 def _frame(n: int, seed: int) -> pl.DataFrame:
@@ -77,3 +78,44 @@ def test_none_when_the_trailing_columns_exceed_int64() -> None:
     )
     assert packed_key(frame, ["k", "a", "b"]) is None  # 2^80 combinations after the key
     assert packed_key(frame, ["k", "a"]) is not None
+
+
+def test_sorted_columns_are_the_columns_sorted_with_their_types() -> None:
+    rng = random.Random(11)
+    for _ in range(20):
+        n = 300
+        frame = pl.DataFrame(
+            {
+                "k": [rng.randrange(-(10**25), 10**25) for _ in range(n)],
+                "year": [rng.choice([2018, 2019, 2020]) for _ in range(n)],
+                "d": [rng.randrange(-500, 500) for _ in range(n)],
+                "flag": [rng.random() < 0.5 for _ in range(n)],
+                "row": rng.sample(range(10**6), n),
+                "other": [rng.random() for _ in range(n)],
+            },
+            schema={
+                "k": pl.Int128,
+                "year": pl.Int32,
+                "d": pl.Int64,
+                "flag": pl.Boolean,
+                "row": pl.UInt32,
+                "other": pl.Float64,
+            },
+        )
+        frame = pl.concat([frame, frame.sample(80, seed=rng.randrange(1000))])  # rows alike in every column
+        for columns in (["k", "year", "d", "flag", "row"], ["k", "flag"], ["k"]):
+            got = sorted_columns(frame, columns)
+            assert got is not None
+            want = frame.select(columns).sort(columns)
+            assert got.schema == want.schema
+            assert got.equals(want)
+
+
+def test_sorted_columns_none_when_the_key_cannot_pack() -> None:
+    frame = _frame(10, 3)
+    assert sorted_columns(frame.with_columns(pl.col("k").cast(pl.String)), ["k", "year"]) is None
+    assert sorted_columns(frame.clear(), ["k", "year"]) is None
+    wide = pl.DataFrame(
+        {"k": [0, INT128_MAX // 2], "year": [2018, 2020]}, schema={"k": pl.Int128, "year": pl.Int32}
+    )
+    assert sorted_columns(wide, ["k", "year"]) is None

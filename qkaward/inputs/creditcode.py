@@ -259,6 +259,54 @@ def packed_key(frame: pl.DataFrame, columns: list[str]) -> pl.Expr | None:
     The columns after the key (years, kinds, row numbers: small ranges) are packed in Int64 first,
     so that only one product and one sum are Int128: every Int128 step writes a new 16-byte column
     (at 655,000 rows the sort of frame._order took 149 ms with a step per column, 118 ms so)."""
+    spans = _spans(frame, columns)
+    return None if spans is None else _packed(columns, spans)
+
+
+def _packed(columns: list[str], spans: list[tuple[int, int]]) -> pl.Expr:
+    """The key of :func:`packed_key` for columns of the given :func:`_spans`."""
+    rest = pl.lit(0, pl.Int64)
+    for c, (lo, span) in zip(columns[1:], spans[1:], strict=True):
+        rest = rest * span + (pl.col(c).cast(pl.Int64) - lo)
+    (lo, _) = spans[0]
+    return (pl.col(columns[0]) - pl.lit(lo, pl.Int128)) * pl.lit(_rest_size(spans), pl.Int128) + rest.cast(
+        pl.Int128
+    )
+
+
+def _rest_size(spans: list[tuple[int, int]]) -> int:
+    """How many values the columns after the key take together."""
+    size = 1
+    for _, span in spans[1:]:
+        size *= span
+    return size
+
+
+def sorted_columns(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame | None:
+    """``frame``'s ``columns`` alone, sorted by them (types kept), or None when :func:`packed_key`
+    cannot pack them. The packed key is sorted as one column and the columns are taken back out of it
+    by division, instead of sorting the frame by the key (an arg-sort, then a gather of every column):
+    the 6.6 million source rows of a million enterprises took 0.78–0.93 s instead of 1.12–1.23 s.
+    Rows equal in every column are alike, so no order among them is lost."""
+    spans = _spans(frame, columns)
+    if spans is None:
+        return None
+    key = frame.select(_packed(columns, spans).alias("_p")).to_series().sort()
+    p, weight = pl.col("_p"), pl.lit(_rest_size(spans), pl.Int128)
+    (lo, _) = spans[0]
+    # the key column, and the others still packed in Int64 (made once: each column is taken from it)
+    parts = key.to_frame().select(
+        (p // weight + pl.lit(lo, pl.Int128)).alias(columns[0]), (p % weight).cast(pl.Int64).alias("_rest")
+    )
+    out, place = [pl.col(columns[0])], _rest_size(spans)
+    for c, (lo, span) in zip(columns[1:], spans[1:], strict=True):
+        place //= span
+        out.append((pl.col("_rest") // place % span + lo).cast(frame.schema[c]).alias(c))
+    return parts.select(out)
+
+
+def _spans(frame: pl.DataFrame, columns: list[str]) -> list[tuple[int, int]] | None:
+    """(minimum, size of the range) of each column for :func:`packed_key`; None when they cannot pack."""
     if not frame.height or frame.schema[columns[0]] != pl.Int128:
         return None
     if not all(frame.schema[c] in _INT64_SAFE for c in columns[1:]):
@@ -272,20 +320,15 @@ def packed_key(frame: pl.DataFrame, columns: list[str]) -> pl.Expr | None:
             pl.col(c).null_count().alias(f"nulls{i}"),
         )
     ).row(0)
-    spans: list[tuple[int, int]] = []  # (minimum, size of the range) per column
+    spans: list[tuple[int, int]] = []
     for i in range(len(columns)):
         lo, hi, nulls = ranges[3 * i : 3 * i + 3]
         if nulls:
             return None
         spans.append((int(lo), int(hi) - int(lo) + 1))
-    rest, rest_size = pl.lit(0, pl.Int64), 1
-    for c, (lo, span) in zip(columns[1:], spans[1:], strict=True):
-        rest = rest * span + (pl.col(c).cast(pl.Int64) - lo)
-        rest_size *= span
-    (lo, span) = spans[0]
-    if rest_size > INT64_MAX or span * rest_size > INT128_MAX:
+    if _rest_size(spans) > INT64_MAX or spans[0][1] * _rest_size(spans) > INT128_MAX:
         return None
-    return (pl.col(columns[0]) - pl.lit(lo, pl.Int128)) * pl.lit(rest_size, pl.Int128) + rest.cast(pl.Int128)
+    return spans
 
 
 def check_char(body17: str) -> str:

@@ -13,7 +13,7 @@ import polars as pl
 from qkaward.errors import UsageError
 from qkaward.fingerprint import sha256_of
 from qkaward.inputs.columns import ColumnConfig, load_columns
-from qkaward.inputs.creditcode import ENTERPRISE, code_key, packed_key
+from qkaward.inputs.creditcode import ENTERPRISE, code_key, packed_key, sorted_columns
 from qkaward.inputs.grid import file_parts
 from qkaward.inputs.read import RoleRead, SheetRead, combine, read_part, role_schema
 from qkaward.inputs.workspace import ROLES, InputSpec
@@ -242,8 +242,13 @@ def unit_jumps(frame: pl.DataFrame, column: str, label: str, ratio: int) -> pl.D
         keep=~pl.col("from_prev_column") & pl.col(column).is_not_null() & (pl.col(column) > 0),
     ).filter("keep")
     # Sorted once by enterprise and year, the previous row is the previous year when code and year fit.
-    packed = packed_key(real, ["__k", "year"])
-    real = real.sort(packed if packed is not None else ["__k", "year"])
+    # With the row number the packed key holds the row: sorted alone, the figure gathered back by it.
+    ordered = sorted_columns(real, ["__k", "year", "__i"])
+    if ordered is not None:
+        real = ordered.with_columns(frame.get_column(column).rechunk().gather(ordered.get_column("__i")))
+    else:
+        packed = packed_key(real, ["__k", "year"])
+        real = real.sort(packed if packed is not None else ["__k", "year"])
     same = pl.col("__k").shift(1) == pl.col("__k")
     flagged = real.with_columns(
         pl.col(column).shift(1).alias("__prev"), pl.when(same).then(pl.col("year").shift(1)).alias("__py")
