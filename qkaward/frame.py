@@ -245,19 +245,24 @@ def _merge_sources(stats: pl.DataFrame, tax: pl.DataFrame) -> tuple[pl.DataFrame
 
 
 def _pick(
-    stats: pl.DataFrame, tax: pl.DataFrame, column: str, s_idx: pl.Series, t_idx: pl.Series
-) -> pl.Series:
-    """Per merged row, ``column`` of its statistics row (``s_idx``), else of its tax row (``t_idx``);
-    null when neither has it. One gather from the two sources stacked: gathering from each and
-    coalescing copied every string (names at 100,000 enterprises: 69 ms instead of 13 ms)."""
-    both = pl.concat([stats.get_column(column), tax.get_column(column)], rechunk=True)
-    has = stats.get_column(column).is_not_null().gather(s_idx)
-    row = (
-        pl.when(pl.lit(has))
-        .then(pl.lit(s_idx).cast(pl.Int64))
-        .otherwise(pl.lit(t_idx).cast(pl.Int64) + stats.height)
+    stats: pl.DataFrame, tax: pl.DataFrame, columns: dict[str, str], s_idx: pl.Series, t_idx: pl.Series
+) -> pl.DataFrame:
+    """Per merged row, each of ``columns`` (renamed as it maps) from its statistics row (``s_idx``), else
+    from its tax row (``t_idx``); null when neither has it. One gather per column from the two sources
+    stacked: gathering from each and coalescing copied every string (names at 100,000 enterprises:
+    69 ms instead of 13 ms). The row numbers and the gathers of all the columns are each one select
+    (the columns in parallel: at a million enterprises 0.65 s instead of 0.91 s column by column)."""
+    names = list(columns)
+    both = pl.concat([stats.select(names), tax.select(names)], rechunk=True)
+    has = stats.select(pl.col(names).is_not_null().gather(s_idx))
+    rows = pl.concat([has, pl.DataFrame({"_s": s_idx, "_t": t_idx})], how="horizontal").select(
+        pl.when(pl.col(c))
+        .then(pl.col("_s").cast(pl.Int64))
+        .otherwise(pl.col("_t").cast(pl.Int64) + stats.height)
+        .alias(c)
+        for c in names
     )
-    return both.gather(pl.select(row).to_series())
+    return both.select(pl.col(c).gather(pl.lit(rows.get_column(c))).alias(a) for c, a in columns.items())
 
 
 def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
@@ -300,16 +305,14 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
         "fiscal_yuan",
     ).select(pl.all().gather(t_idx))
     # text taken from the statistics row, else from the tax row
-    picked = [
-        _pick(stats, tax, column, s_idx, t_idx).alias(alias)
-        for column, alias in (
-            ("credit_code", "credit_code"),
-            ("name", "_name"),
-            ("industry_code", "_ind"),
-            ("street", "_street"),
-        )
-    ]
-    joined = pl.concat([merged, s, t, pl.DataFrame(picked)], how="horizontal")
+    picked = _pick(
+        stats,
+        tax,
+        {"credit_code": "credit_code", "name": "_name", "industry_code": "_ind", "street": "_street"},
+        s_idx,
+        t_idx,
+    )
+    joined = pl.concat([merged, s, t, picked], how="horizontal")
     del s, t
 
     differ = joined.filter(
