@@ -374,7 +374,7 @@ def _answer(name: str, fmt: str, output: Path | None, text_of: Callable, inputs:
     getattr(dashboard, f"print_{name}")(out, _prepare(*inputs, **options).result)
 
 
-def _classify_text(run, *, fmt: str, year: int) -> str:
+def _classify_text(run, *, fmt: str, year: int) -> str | bytes:
     from qkaward.render import machine
 
     result = run.result
@@ -437,7 +437,7 @@ def awards(
         _commit(run, year)
 
 
-def _awards_text(run, *, fmt: str, year: int) -> str:
+def _awards_text(run, *, fmt: str, year: int) -> str | bytes:
     from qkaward.render import machine
 
     result = run.result
@@ -571,7 +571,7 @@ TARGET_HEADERS = {
 }
 
 
-def _targets_text(run, *, fmt: str, year: int) -> str:
+def _targets_text(run, *, fmt: str, year: int) -> str | bytes:
     import dataclasses
 
     import polars as pl

@@ -78,7 +78,7 @@ def load(spec: InputSpec, key: str | None) -> bytes | None:
         return None
 
 
-def store(spec: InputSpec, key: str | None, text: str) -> None:
+def store(spec: InputSpec, key: str | None, text: str | bytes) -> None:
     """Remember ``text`` under ``key``; a failure leaves the memo as it was."""
     if key is None or spec.cache is None:
         return
