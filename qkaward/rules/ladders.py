@@ -31,8 +31,7 @@ def ladder_flags(frame: pl.DataFrame, policy: Policy) -> pl.DataFrame:
     first-reach award fell due, over the whole history), ``award_year_k`` (the year it is awarded
     after 就高不重复) and ``tier`` (the highest tier held this year). One lazy plan, collected once."""
     lad = policy.ladder
-    # the enterprise as a run number (the frame is sorted by enterprise and year): windows over an
-    # integer rather than the code text (six windows at 1M enterprises: ~1 s less)
+    # the enterprise as a run number (the frame is sorted by enterprise and year)
     f = frame.lazy().with_columns(pl.col("credit_code").rle_id().alias("_enterprise"))
     f = f.with_columns(
         *[
@@ -50,20 +49,36 @@ def ladder_flags(frame: pl.DataFrame, policy: Policy) -> pl.DataFrame:
         reach.append(
             pl.any_horizontal([pl.col(f"{basis}{u.id}") for u in lad.tiers[: i + 1]]).alias(f"reach_{t.id}")
         )
-    f = f.with_columns(reach)
-    f = f.with_columns(
-        pl.col("year").filter(pl.col(f"reach_{t.id}")).min().over("_enterprise").alias(f"first_{t.id}")
-        for t in lad.tiers
+    flags = f.with_columns(reach).collect(engine=ENGINE)
+    # Per enterprise and tier: the first year it reached the tier, and the year the first-reach award
+    # fell due (that year, if it also holds the tier then; revenue basis: a fiscal shortfall forfeits).
+    # Only rows that reach some tier count: grouped alone (a few thousand rows in a city) and looked up
+    # by run number, instead of six windows over every enterprise (a million: 0.98 s).
+    reached = (
+        flags.filter(pl.col(f"reach_{lad.tiers[-1].id}"))
+        .group_by("_enterprise")
+        .agg(
+            expr
+            for t in lad.tiers
+            for first in [pl.col("year").filter(pl.col(f"reach_{t.id}")).min()]
+            for expr in (
+                first.alias(f"first_{t.id}"),
+                pl.col("year")
+                .filter((pl.col("year") == first) & pl.col(f"holds_{t.id}"))
+                .min()
+                .alias(f"due_{t.id}"),
+            )
+        )
     )
-    # due in the first year reached, if it also holds the tier then (revenue basis: fiscal shortfall forfeits)
-    f = f.with_columns(
-        pl.col("year")
-        .filter((pl.col("year") == pl.col(f"first_{t.id}")) & pl.col(f"holds_{t.id}"))
-        .min()
-        .over("_enterprise")
-        .alias(f"due_{t.id}")
-        for t in lad.tiers
-    )
+    runs = flags.get_column("_enterprise").max()
+    size = 0 if runs is None else runs + 1
+    by_run = [
+        pl.repeat(None, size, dtype=pl.Int32, eager=True)
+        .scatter(reached.get_column("_enterprise"), reached.get_column(c))
+        .alias(c)
+        for c in [f"first_{t.id}" for t in lad.tiers] + [f"due_{t.id}" for t in lad.tiers]
+    ]
+    f = flags.lazy().with_columns(pl.lit(v).gather(pl.col("_enterprise")).alias(v.name) for v in by_run)
     awarded = []
     for i, t in enumerate(lad.tiers):
         due = pl.col(f"due_{t.id}")
