@@ -203,30 +203,40 @@ def load_inputs(
         frames[item.role].append(got.frame)
         problems.append(got.problems)
         files.append(got.file)
-    tables: dict[str, pl.DataFrame] = {}
-    for role in ROLES:
-        combined = (
-            pl.concat(frames[role], how="vertical_relaxed") if frames[role] else empty(role_schema(role))
-        )
-        # the enterprise key for dedupe and unit_jumps: from the readers' code check (ENTERPRISE), else
-        # computed here (a frame made without the check)
-        if "credit_code" in ROLE_KEYS[role] and (
-            ENTERPRISE not in combined.columns or combined.get_column(ENTERPRISE).null_count()
-        ):
-            combined = combined.with_columns(code_key([combined]).alias(ENTERPRISE))
-        combined, dup_problems = dedupe(combined, role)
-        problems.append(dup_problems)
-        tables[role] = combined
-    for role, column, label in (
-        ("stats", "revenue_yuan", "营业收入"),
-        ("tax", "fiscal_yuan", "区级财政贡献"),
-    ):
-        problems.append(unit_jumps(tables[role], column, label, cfg.unit_jump_ratio))
+    # the roles are settled apart (Polars releases the GIL): statistics and tax at the same time
+    with ThreadPoolExecutor(max_workers=read_threads()) as pool:
+        settled = dict(zip(ROLES, pool.map(lambda r: _settle(r, frames[r], cfg), ROLES), strict=True))
+    tables = {role: frame for role, (frame, _, _) in settled.items()}
+    problems += [dup for _, dup, _ in settled.values()]  # duplicates, then unit jumps: in role order
+    problems += [jumps for _, _, jumps in settled.values() if jumps is not None]
     # the frame's sources keep the key (build_frame need not compute it again); the other roles drop it
     tables = {role: t if role in KEYED else t.drop(ENTERPRISE, strict=False) for role, t in tables.items()}
     stats_years = tuple(sorted({y for f in files if f.role == "stats" for y in f.years}))
     all_problems = pl.concat([p for p in problems if p.height] or [empty(PROBLEM)], how="vertical_relaxed")
     return Inputs(**tables, problems=sort_problems(all_problems), files=tuple(files), stats_years=stats_years)
+
+
+#: The figure checked for unit jumps, and its label, per role.
+JUMP_COLUMNS = {"stats": ("revenue_yuan", "营业收入"), "tax": ("fiscal_yuan", "区级财政贡献")}
+
+
+def _settle(
+    role: str, frames: list[pl.DataFrame], cfg: ColumnConfig
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame | None]:
+    """One role's files as one frame with duplicates resolved; its duplicate problems, and its unit
+    jumps (None for a role without a checked figure)."""
+    combined = pl.concat(frames, how="vertical_relaxed") if frames else empty(role_schema(role))
+    # the enterprise key for dedupe and unit_jumps: from the readers' code check (ENTERPRISE), else
+    # computed here (a frame made without the check)
+    if "credit_code" in ROLE_KEYS[role] and (
+        ENTERPRISE not in combined.columns or combined.get_column(ENTERPRISE).null_count()
+    ):
+        combined = combined.with_columns(code_key([combined]).alias(ENTERPRISE))
+    combined, duplicates = dedupe(combined, role)
+    if role not in JUMP_COLUMNS:
+        return combined, duplicates, None
+    column, label = JUMP_COLUMNS[role]
+    return combined, duplicates, unit_jumps(combined, column, label, cfg.unit_jump_ratio)
 
 
 def unit_jumps(frame: pl.DataFrame, column: str, label: str, ratio: int) -> pl.DataFrame:
