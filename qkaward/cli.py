@@ -294,12 +294,13 @@ def _remembered(
     if text is not None:  # stored by a run that passed every check below with the same files and year
         _info("输入文件、政策和台账都没有变化，沿用上次的计算结果（加 --no-cache 重新计算）")
         return text
+    note = memo.standard_note(policy_path(spec, policy), overrides) if key is not None else None
     pol = policy_for(spec, policy, overrides)
     pol.check_year(year)
     with _progress() as on_file:
         run = compute(spec, year, pol, paid, book, on_file=on_file)
     text = render(run)
-    memo.store(spec, key, text)
+    memo.store(spec, key, text, note)
     return text
 
 

@@ -6,8 +6,10 @@ again, would otherwise re-read and re-compute everything. The machine output of 
 
 - the command and format;
 - each input file's role, the name it is shown under and the SHA-256 of its bytes;
-- the column configuration, the policy file and the NBS standard (SHA-256) and every ``--set``
-  (:func:`qkaward.policy_files.fingerprint`: read as TOML, the policy itself is not built);
+- the column configuration, the policy file (its path and bytes) and every ``--set``, unparsed;
+- the NBS standard file the policy names: finding it means reading the policy as TOML (~17 ms, a
+  tenth of a rerun), so the key leaves it out and each entry notes it (``<key>.standard``: its path
+  and SHA-256, taken before the run was computed); a hit needs the file to hash the same still;
 - the year, and the awards already recorded in the ledger (a commit or a void changes the key);
 - the qkaward version and a fingerprint of its code.
 
@@ -30,12 +32,14 @@ from qkaward.errors import QkawardError
 from qkaward.fingerprint import code_fingerprint, sha256_of
 from qkaward.inputs.columns import columns_file
 from qkaward.inputs.workspace import InputSpec
-from qkaward.policy_files import fingerprint
+from qkaward.policy_files import DEFAULT_POLICY, read_raw, standard_path
 
 if TYPE_CHECKING:
     import polars as pl
 
 FOLDER = "results"
+#: Suffix of an entry's note on the NBS standard it was computed with.
+NOTE = ".standard"
 
 
 def run_key(
@@ -48,14 +52,13 @@ def run_key(
 ) -> str | None:
     """The memo key of one run's ``output`` (e.g. ``"awards/json"``) with the policy file ``policy``
     (None: the bundled one) and ``overrides``, or None when the memo is off (``--no-cache``) or a file
-    is not readable (the run itself then reports it)."""
+    is not readable (the run itself then reports it). The NBS standard is checked by :func:`load`."""
     if spec.cache is None:
         return None
-    policy_key = fingerprint(policy, overrides)
-    if policy_key is None:
-        return None
-    parts = [output, str(year), code_fingerprint(), policy_key]
+    path = (Path(policy) if policy is not None else DEFAULT_POLICY).resolve()
+    parts = [output, str(year), code_fingerprint(), str(path), "\x1e".join(overrides)]
     try:
+        parts.append(sha256_of(path))
         # the column configuration by its file's bytes (what load_columns() is built from), unparsed
         parts.append(sha256_of(columns_file()))
         parts += [f"{role}\x1e{spec.label(path)}\x1e{sha256_of(path)}" for role, path in spec.files]
@@ -68,21 +71,40 @@ def run_key(
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def load(spec: InputSpec, key: str | None) -> bytes | None:
-    """The remembered output (UTF-8 bytes, written back as they are), or None."""
-    if key is None or spec.cache is None:
-        return None
+def standard_note(policy: Path | None, overrides: Sequence[str]) -> str | None:
+    """The NBS standard file the policy names, and its SHA-256 (one line each): what an entry keeps
+    for :func:`load` to check. None when it cannot be found (the run then goes unremembered)."""
+    path = Path(policy) if policy is not None else DEFAULT_POLICY
     try:
-        return (spec.cache / FOLDER / key).read_bytes()
-    except OSError:
+        _, raw = read_raw(path, overrides)
+        standard = standard_path(path, raw["policy"]["four_above_standard"]["value"])
+        return f"{standard}\n{sha256_of(standard)}"
+    except (QkawardError, OSError, KeyError, TypeError):
         return None
 
 
-def store(spec: InputSpec, key: str | None, text: str | bytes) -> None:
-    """Remember ``text`` under ``key``; a failure leaves the memo as it was."""
+def load(spec: InputSpec, key: str | None) -> bytes | None:
+    """The remembered output (UTF-8 bytes, written back as they are), or None — also when the NBS
+    standard file it was computed with has changed since."""
     if key is None or spec.cache is None:
+        return None
+    entry = spec.cache / FOLDER / key
+    try:
+        standard, digest = entry.with_suffix(NOTE).read_text(encoding="utf-8").split("\n")
+        if sha256_of(Path(standard)) != digest:
+            return None
+        return entry.read_bytes()
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+
+
+def store(spec: InputSpec, key: str | None, text: str | bytes, note: str | None) -> None:
+    """Remember ``text`` under ``key`` with its :func:`standard_note`; a failure leaves the memo as
+    it was (an entry without its note is never used)."""
+    if key is None or spec.cache is None or note is None:
         return
     folder: Path = spec.cache / FOLDER
     with contextlib.suppress(OSError, QkawardError):
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         write_atomic(folder / key, text)
+        write_atomic((folder / key).with_suffix(NOTE), note)

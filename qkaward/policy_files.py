@@ -1,14 +1,12 @@
 """A policy's files, read as TOML without building the policy: the policy file with its ``--set``
 overrides applied, and the NBS 四上 standard file it names.
 
-:func:`qkaward.policy.load_policy` starts from :func:`read_raw`; the results memo keys a rerun by
-:func:`fingerprint` alone, so that a rerun whose answer is remembered never builds the policy's
-dataclasses (~30 ms of every start).
+:func:`qkaward.policy.load_policy` starts from :func:`read_raw`; the results memo finds the standard
+file with it (``qkaward.memo.standard_note``) without building the policy's dataclasses (~30 ms).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -40,22 +38,6 @@ def read_raw(path: Path, overrides: Sequence[str] = ()) -> tuple[bytes, dict[str
 def standard_path(path: Path, standard: str) -> Path:
     """The NBS standard file a policy at ``path`` names (relative to the policy file)."""
     return (path.parent / standard).resolve()
-
-
-def fingerprint(path: Path | None, overrides: Sequence[str]) -> str | None:
-    """A hash of everything a policy is built from: the policy file's bytes, the overrides and the
-    standard file's bytes; None when a file cannot be read or the tree is not as expected (building
-    the policy then reports why)."""
-    path = Path(path) if path is not None else DEFAULT_POLICY
-    try:
-        data, raw = read_raw(path, overrides)
-        standard = standard_path(path, raw["policy"]["four_above_standard"]["value"]).read_bytes()
-    except (ConfigError, OSError, KeyError, TypeError):
-        return None
-    h = hashlib.sha256(data)
-    h.update("\x1e".join(overrides).encode("utf-8"))
-    h.update(hashlib.sha256(standard).digest())
-    return h.hexdigest()
 
 
 def parse_value(text: str) -> Any:

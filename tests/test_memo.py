@@ -94,7 +94,7 @@ def test_no_cache_neither_reads_nor_writes_the_memo(ws: Path, monkeypatch) -> No
     first = _run("awards", "--year", "2020", "-w", str(ws), "--format", "json", "--no-cache")
     assert not _results().exists()
     _run("awards", "--year", "2020", "-w", str(ws), "--format", "json")
-    assert len(list(_results().iterdir())) == 1
+    assert sorted(p.suffix for p in _results().iterdir()) == ["", memo.NOTE]  # one entry and its note
     _forbid_computing(monkeypatch)
     with pytest.raises(AssertionError, match="computed although"):
         cli.invoke(
@@ -166,3 +166,32 @@ def test_a_changed_column_configuration_is_computed_again(ws: Path, tmp_path: Pa
     columns.write_text(columns.read_text(encoding="utf-8") + "\n# 本地修订\n", encoding="utf-8")
     assert _run("awards", "--year", "2020", "-w", str(ws), "--format", "json") == first
     assert len(calls) == 1
+
+
+def test_a_changed_policy_or_standard_file_is_computed_again(ws: Path, tmp_path: Path, monkeypatch) -> None:
+    """The key holds the policy file's bytes; the NBS standard it names is checked against the hash the
+    entry noted (so a rerun need not read the policy as TOML to find it)."""
+    import shutil
+
+    from qkaward.policy import DEFAULT_POLICY
+
+    (tmp_path / "policy").mkdir()
+    policy = tmp_path / "policy" / DEFAULT_POLICY.name
+    shutil.copy(DEFAULT_POLICY, policy)
+    shutil.copytree(DEFAULT_POLICY.parent.parent / "standards", tmp_path / "standards")
+    args = ("awards", "--year", "2020", "-w", str(ws), "--format", "json", "--policy", str(policy))
+    first = _run(*args)
+    calls = []
+    real = runner.compute
+    monkeypatch.setattr(runner, "compute", lambda *a, **k: calls.append(a) or real(*a, **k))
+    assert _run(*args) == first
+    assert not calls
+    standard = tmp_path / "standards" / "four-above.toml"
+    standard.write_text(standard.read_text(encoding="utf-8") + "\n# 修订\n", encoding="utf-8")
+    assert _run(*args) == first
+    assert len(calls) == 1
+    assert _run(*args) == first  # remembered again, with the new standard's hash
+    assert len(calls) == 1
+    policy.write_text(policy.read_text(encoding="utf-8") + "\n# 注释\n", encoding="utf-8")
+    assert _run(*args) == first
+    assert len(calls) == 2

@@ -162,24 +162,19 @@ def test_nbs_table_depends_on_year() -> None:
     assert it[(2019, "7020")] == 10_000_000 and it[(2019, "7010")] is None
 
 
-def test_the_policy_fingerprint_follows_the_file_the_overrides_and_the_standard(tmp_path: Path) -> None:
-    """The results memo keys a rerun by policy_files.fingerprint instead of building the policy: it
-    must change with everything load_policy reads, and give up (None) where load_policy would fail."""
-    from qkaward.policy_files import fingerprint
+def test_the_memo_notes_the_standard_file_the_policy_names(tmp_path: Path) -> None:
+    """A remembered run is checked against the NBS standard file its policy names (memo.standard_note,
+    read without building the policy): its path and hash, and None where load_policy would fail."""
+    from qkaward.fingerprint import sha256_of
+    from qkaward.memo import standard_note
 
     path = write(tmp_path, TEXT)
-    first = fingerprint(path, ())
-    assert first is not None and fingerprint(path, ()) == first
-    assert fingerprint(None, ()) == fingerprint(DEFAULT_POLICY, ())
-    assert fingerprint(path, ("ladder.upgrade=full",)) not in (None, first)
-    standard = tmp_path / "standards" / "four-above.toml"
-    standard.write_text(standard.read_text(encoding="utf-8") + "\n# 修订\n", encoding="utf-8")
-    changed = fingerprint(path, ())
-    assert changed not in (None, first)
-    path.write_text(TEXT + "\n# 注释\n", encoding="utf-8")
-    assert fingerprint(path, ()) not in (None, first, changed)
-    assert fingerprint(path, ("no.such.key=1",)) is None
+    standard = (tmp_path / "standards" / "four-above.toml").resolve()
+    assert standard_note(path, ()) == f"{standard}\n{sha256_of(standard)}"
+    assert standard_note(None, ()) == standard_note(DEFAULT_POLICY, ())
+    assert standard_note(path, ("ladder.upgrade=full",)) == standard_note(path, ())
+    assert standard_note(path, ("no.such.key=1",)) is None
     standard.unlink()
-    assert fingerprint(path, ()) is None
+    assert standard_note(path, ()) is None
     path.write_text("not toml [", encoding="utf-8")
-    assert fingerprint(path, ()) is None
+    assert standard_note(path, ()) is None
