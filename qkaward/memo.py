@@ -55,10 +55,10 @@ def run_key(
     is not readable (the run itself then reports it). The NBS standard is checked by :func:`load`."""
     if spec.cache is None:
         return None
-    path = (Path(policy) if policy is not None else DEFAULT_POLICY).resolve()
-    parts = [output, str(year), code_fingerprint(), str(path), "\x1e".join(overrides)]
+    policy_file = (Path(policy) if policy is not None else DEFAULT_POLICY).resolve()
+    parts = [output, str(year), code_fingerprint(), str(policy_file), "\x1e".join(overrides)]
     try:
-        parts.append(sha256_of(path))
+        parts.append(sha256_of(policy_file))
         # the column configuration by its file's bytes (what load_columns() is built from), unparsed
         parts.append(sha256_of(columns_file()))
         parts += [f"{role}\x1e{spec.label(path)}\x1e{sha256_of(path)}" for role, path in spec.files]

@@ -26,6 +26,14 @@ def revenue_threshold(tier: Tier) -> pl.Expr:
     )
 
 
+def _first_and_due(tier: Tier) -> tuple[pl.Expr, pl.Expr]:
+    """Within one enterprise's rows: the first year it reached ``tier``, and the year its first-reach
+    award fell due (that year, if it also holds the tier then)."""
+    first = pl.col("year").filter(pl.col(f"reach_{tier.id}")).min()
+    due = pl.col("year").filter((pl.col("year") == first) & pl.col(f"holds_{tier.id}")).min()
+    return first.alias(f"first_{tier.id}"), due.alias(f"due_{tier.id}")
+
+
 def ladder_flags(frame: pl.DataFrame, policy: Policy) -> pl.DataFrame:
     """Add, per tier id k: ``rev_k``, ``fis_k``, ``holds_k`` (this year), ``due_k`` (the year its
     first-reach award fell due, over the whole history), ``award_year_k`` (the year it is awarded
@@ -57,18 +65,7 @@ def ladder_flags(frame: pl.DataFrame, policy: Policy) -> pl.DataFrame:
     reached = (
         flags.filter(pl.col(f"reach_{lad.tiers[-1].id}"))
         .group_by("_enterprise")
-        .agg(
-            expr
-            for t in lad.tiers
-            for first in [pl.col("year").filter(pl.col(f"reach_{t.id}")).min()]
-            for expr in (
-                first.alias(f"first_{t.id}"),
-                pl.col("year")
-                .filter((pl.col("year") == first) & pl.col(f"holds_{t.id}"))
-                .min()
-                .alias(f"due_{t.id}"),
-            )
-        )
+        .agg(expr for t in lad.tiers for expr in _first_and_due(t))
     )
     runs = flags.get_column("_enterprise").max()
     size = 0 if runs is None else runs + 1
