@@ -352,8 +352,18 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
     # joins keep the left order; the previous year is the previous row, (credit_code, year) being unique).
     # The master data joined to the keys alone, then put alongside: a join moves every column of its
     # left side (0.65 s at a million enterprises, even with no master data).
-    beside = joined.lazy().select("_k").join(master, on="_k", how="left", maintain_order="left").drop("_k")
-    f = pl.concat([joined.lazy().drop("t_real", "_s", "_t"), beside], how="horizontal")
+    # Without master data its columns are nulls: no join, which hashes every key (at a million
+    # enterprises ~0.1–0.2 s, for nothing).
+    f = joined.lazy().drop("t_real", "_s", "_t")
+    if ent.height:
+        beside = (
+            joined.lazy().select("_k").join(master, on="_k", how="left", maintain_order="left").drop("_k")
+        )
+        f = pl.concat([f, beside], how="horizontal")
+    else:
+        f = f.with_columns(
+            pl.lit(None, dtype=t).alias(c) for c, t in master.collect_schema().items() if c != "_k"
+        )
     stats_years = pl.Series(list(inputs.stats_years), dtype=pl.Int32)
     row_code = pl.col("_ind")
     # the master data fills what neither source has; without any (or with nothing missing) no coalesce,
@@ -411,7 +421,7 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
     missing = (
         built.select("_k", "credit_code", "year", "industry_code")
         .filter(pl.col("industry_code").is_null())
-        .group_by("_k", maintain_order=True)
+        .group_by(pl.col("_k").rle_id(), maintain_order=True)  # its run: 0.12 s, not 0.26 s, at 1M
         .agg(pl.col("credit_code").first(), pl.col("year").cast(pl.String).alias("years"))
         .with_columns(pl.col("years").list.join("、"))  # 5x faster than str.join in the aggregation
     )

@@ -17,7 +17,7 @@ from test_cases import CASE_FILES, frame_of, inputs_of
 from qkaward import schema
 from qkaward.errors import UsageError
 from qkaward.explain import Trace, explain
-from qkaward.frame import build_frame
+from qkaward.frame import FRAME, build_frame
 from qkaward.policy import load_policy
 from qkaward.privacy import mask_id_expr as mask_id
 from qkaward.rules import run
@@ -184,14 +184,16 @@ def test_frame_text_comes_from_statistics_then_tax_then_master_data() -> None:
         B: ("乙公司", "六角亭街", "3411"),
         C: ("丙M", "韩家墩街", "6513"),
     }
-    bare = {
-        r["credit_code"]: r
-        for r in build_frame(_inputs(stats=stats, tax=tax), POLICY).frame.iter_rows(named=True)
-    }
+    bare_frame = build_frame(_inputs(stats=stats, tax=tax), POLICY).frame
+    bare = {r["credit_code"]: r for r in bare_frame.iter_rows(named=True)}
     assert [(bare[c]["name"], bare[c]["street"], bare[c]["industry_code"]) for c in (B, C)] == [
         ("乙公司", None, None),
         (None, None, None),
     ]
+    # without master data (no join made) its columns are there, typed and empty
+    assert bare_frame.schema == pl.Schema(FRAME)
+    master_only = ["founded", "valuation_yuan", "valuation_usd", "listed"]
+    assert bare_frame.select(pl.col(master_only).null_count()).row(0) == (bare_frame.height,) * 4
 
 
 def test_frame_is_the_same_when_a_code_is_not_keyable() -> None:
