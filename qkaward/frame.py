@@ -254,15 +254,21 @@ def _pick(
     (the columns in parallel: at a million enterprises 0.65 s instead of 0.91 s column by column)."""
     names = list(columns)
     both = pl.concat([stats.select(names), tax.select(names)], rechunk=True)
-    has = stats.select(pl.col(names).is_not_null().gather(s_idx))
-    rows = pl.concat([has, pl.DataFrame({"_s": s_idx, "_t": t_idx})], how="horizontal").select(
-        pl.when(pl.col(c))
-        .then(pl.col("_s").cast(pl.Int64))
-        .otherwise(pl.col("_t").cast(pl.Int64) + stats.height)
-        .alias(c)
-        for c in names
+    # a column the statistics rows always fill is taken from the statistics row wherever there is one:
+    # those columns share one list of row numbers (at a million enterprises ~0.25 s less)
+    gappy = [c for c in names if stats.get_column(c).null_count()]
+    rows = pl.DataFrame({"_s": s_idx, "_t": t_idx})
+    if gappy:
+        rows = pl.concat([stats.select(pl.col(gappy).is_not_null().gather(s_idx)), rows], how="horizontal")
+    s_row, t_row = pl.col("_s").cast(pl.Int64), pl.col("_t").cast(pl.Int64) + stats.height
+    rows = rows.select(
+        pl.coalesce(s_row, t_row).alias("_full"),
+        *(pl.when(pl.col(c)).then(s_row).otherwise(t_row).alias(c) for c in gappy),
     )
-    return both.select(pl.col(c).gather(pl.lit(rows.get_column(c))).alias(a) for c, a in columns.items())
+    return both.select(
+        pl.col(c).gather(pl.lit(rows.get_column(c if c in gappy else "_full"))).alias(a)
+        for c, a in columns.items()
+    )
 
 
 def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:

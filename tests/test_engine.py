@@ -190,6 +190,16 @@ def test_frame_text_comes_from_statistics_then_tax_then_master_data() -> None:
         ("乙公司", None, None),
         (None, None, None),
     ]
+    # statistics rows without gaps (A's alone): B and C, in no statistics row, take the tax row's text
+    whole = {
+        r["credit_code"]: r
+        for r in build_frame(_inputs(stats=stats[:1], tax=tax), POLICY).frame.iter_rows(named=True)
+    }
+    assert [(whole[c]["name"], whole[c]["street"], whole[c]["industry_code"]) for c in (A, B, C)] == [
+        ("甲", "宗关街", "5191"),
+        ("乙公司", None, None),
+        (None, None, None),
+    ]
     # without master data (no join made) its columns are there, typed and empty
     assert bare_frame.schema == pl.Schema(FRAME)
     master_only = ["founded", "valuation_yuan", "valuation_usd", "listed"]
