@@ -184,7 +184,13 @@ def test_frame_text_comes_from_statistics_then_tax_then_master_data() -> None:
         B: ("乙公司", "六角亭街", "3411"),
         C: ("丙M", "韩家墩街", "6513"),
     }
-    bare_frame = build_frame(_inputs(stats=stats, tax=tax), POLICY).frame
+    # A's names differ (one warning); B's statistics row has no name, so nothing differs
+    built = build_frame(_inputs(stats=stats, tax=tax), POLICY)
+    warned = built.problems.filter(pl.col("column") == "name")
+    assert warned.select("value", "message").rows() == [
+        ("甲公司", "税务局数据的企业名称“甲公司”与统计局数据“甲”不一致，采用统计局名称")
+    ]
+    bare_frame = built.frame
     bare = {r["credit_code"]: r for r in bare_frame.iter_rows(named=True)}
     assert [(bare[c]["name"], bare[c]["street"], bare[c]["industry_code"]) for c in (B, C)] == [
         ("乙公司", None, None),
