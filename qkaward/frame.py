@@ -364,7 +364,7 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
         f = pl.concat([f, beside], how="horizontal")
     else:
         f = f.with_columns(
-            pl.lit(None, dtype=t).alias(c) for c, t in master.collect_schema().items() if c != "_k"
+            pl.lit(None, dtype=dtype).alias(c) for c, dtype in master.collect_schema().items() if c != "_k"
         )
     stats_years = pl.Series(list(inputs.stats_years), dtype=pl.Int32)
     row_code = pl.col("_ind")

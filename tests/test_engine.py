@@ -157,8 +157,9 @@ def test_frame_prev_column_fills_missing_year_and_warns_on_disagreement() -> Non
 
 def test_frame_text_comes_from_statistics_then_tax_then_master_data() -> None:
     """Name, street and industry code: the statistics row's, else the tax row's, else the master
-    data's — per field, also when the statistics row lacks only that field; no master data leaves
-    the gaps empty."""
+    data's — per field, also when the statistics row lacks only that field, or when every statistics
+    row has it; no master data leaves the gaps empty (and its columns typed nulls). Names are warned
+    about only where both rows give one and they differ."""
     stats = [
         {"credit_code": A, "name": "甲", "year": 2020, "industry_code": "5191", "street": "宗关街"},
         {"credit_code": B, "name": None, "year": 2020, "industry_code": None, "street": None},
