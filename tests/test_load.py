@@ -110,3 +110,59 @@ def test_unit_jumps_agree_with_a_year_by_year_reading(keyed: bool) -> None:
     assert sorted(zip(got["row"].to_list(), got["message"].to_list(), strict=True)) == expected
     assert len(expected) > 20
     assert set(got["severity"]) == {"warning"} and set(got["file"]) == {"f.xlsx"}
+
+
+TAX_HEADER = ["纳税人识别号", "纳税人名称", "所属年度", "区级财政贡献(万元)"]
+
+
+def test_a_role_is_settled_as_soon_as_its_files_are_read(make_xlsx, monkeypatch) -> None:
+    """The tax export (larger, so parsed first) is put together and settled while a statistics file is
+    still being read: the statistics reader waits until the tax role has been settled. Were the roles
+    settled only after every file was read, it would wait in vain (10 s) and the test fails."""
+    import threading
+
+    import qkaward.inputs.load as load
+
+    tax_rows = [[VALID[1], "乙", 1921 + i, i + 1] for i in range(100)]  # the larger file: parsed first
+    tax = make_xlsx("tax.xlsx", [TAX_HEADER, *tax_rows])
+    stats = make_xlsx("stats.xlsx", [HEADER, [VALID[0], "甲", 2020, "3011", 5]])
+    tax_settled, waited = threading.Event(), []
+    read_part, settle = load.read_part, load._settle
+
+    def slow_stats(part, role, cfg):
+        if role == "stats":
+            waited.append(tax_settled.wait(timeout=10))
+        return read_part(part, role, cfg)
+
+    def watched_settle(role, frames, cfg):
+        got = settle(role, frames, cfg)
+        if role == "tax" and frames:
+            tax_settled.set()
+        return got
+
+    monkeypatch.setattr(load, "read_part", slow_stats)
+    monkeypatch.setattr(load, "_settle", watched_settle)
+    inputs = load_inputs(build_spec(None, {"stats": [stats], "tax": [tax]}, use_cache=False))
+    assert waited == [True]
+    assert inputs.stats.height == 1 and inputs.tax.height == 100
+
+
+def test_errors_and_progress_follow_the_order_given(make_xlsx) -> None:
+    """Files are reported read in the order given, and of two bad files the first given is the error
+    raised — also when the later one (a small tax file, on its own thread) fails first."""
+    from qkaward.errors import InputError
+
+    stats_rows = [[VALID[1], "乙", 2020, "3011", i] for i in range(1, 400)]
+    good = make_xlsx("good.xlsx", [HEADER, *stats_rows])
+    tax = make_xlsx("tax.xlsx", [TAX_HEADER, [VALID[0], "甲", 2020, 8]])
+    seen: list[tuple[int, int, str]] = []
+    load_inputs(
+        build_spec(None, {"stats": [good], "tax": [tax]}, use_cache=False),
+        on_file=lambda i, n, label: seen.append((i, n, label)),
+    )
+    assert seen == [(1, 2, str(good)), (2, 2, str(tax))]
+    bad_stats = make_xlsx("bad_stats.xlsx", [["名称", "备注"], *[["甲", i] for i in range(400)]])
+    bad_tax = make_xlsx("bad_tax.xlsx", [["名称"], ["乙"]])
+    spec = build_spec(None, {"stats": [bad_stats], "tax": [bad_tax]}, use_cache=False)
+    with pytest.raises(InputError, match=r"bad_stats\.xlsx"):
+        load_inputs(spec)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,6 +136,7 @@ class _File:
     key: str | None = None  # the cache entry to store a fresh read under
     sha256: str | None = None
     parts: list[Future[list[SheetRead]]] = field(default_factory=list)
+    done: Future[RoleRead] | None = None  # the file's read, set by its role's thread (_finish_role)
 
 
 def _look_up(item: _File, cfg: ColumnConfig, cache: Path | None) -> None:
@@ -161,6 +163,29 @@ def _finish(item: _File, cfg: ColumnConfig, cache: Path | None) -> RoleRead:
     return got
 
 
+def _finish_role(
+    role: str, items: list[_File], cfg: ColumnConfig, cache: Path | None, stop: threading.Event
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame | None]:
+    """Finish the files of ``role`` in the order given (each file's ``done`` gets its read or its error),
+    then settle the role (:func:`_settle`). After an error, the role's later files are not needed; once
+    ``stop`` is set (the run failed), no further step is taken."""
+    frames = []
+    for item in (it for it in items if it.role == role):
+        assert item.done is not None
+        try:
+            if stop.is_set():
+                raise CancelledError
+            got = _finish(item, cfg, cache)
+        except BaseException as error:
+            item.done.set_exception(error)
+            raise
+        item.done.set_result(got)
+        frames.append(got.frame)
+    if stop.is_set():
+        raise CancelledError
+    return _settle(role, frames, cfg)
+
+
 def load_inputs(
     spec: InputSpec,
     columns: ColumnConfig | None = None,
@@ -174,13 +199,15 @@ def load_inputs(
     if not spec.files:
         raise UsageError("没有指定输入文件：请用 -w 工作目录，或 --stats/--tax 等选项指定文件")
     items = [_File(role, path, spec.label(path)) for role, path in spec.files]
-    frames: dict[str, list[pl.DataFrame]] = {r: [] for r in ROLES}
-    problems, files = [], []
     # calamine parses one sheet on one core and releases the GIL: the parts of the files not in the
     # cache (one per sheet of a workbook, else the whole file) are parsed two at a time, the largest
-    # first (so one big sheet does not run alone at the end). Results are taken in the order given,
-    # so frames, problems and errors do not depend on timing.
-    with ThreadPoolExecutor(max_workers=read_threads()) as pool:
+    # first (so one big sheet does not run alone at the end). Each role is put together and settled
+    # (concatenation, duplicates, unit jumps; Polars releases the GIL) on its own thread as soon as its
+    # files are read: the tax export's sheets, parsed first, are settled while the last statistics
+    # sheets are still parsing. Results are taken in the order given, so frames, problems and errors
+    # do not depend on timing.
+    stop = threading.Event()
+    with ThreadPoolExecutor(max_workers=read_threads()) as pool, ThreadPoolExecutor(len(ROLES)) as roles:
         try:
             jobs = []
             for item in items:
@@ -191,21 +218,24 @@ def load_inputs(
             started = {k: pool.submit(read_part, jobs[k][0], jobs[k][1].role, cfg) for k in order}
             for k, (_, item) in enumerate(jobs):
                 item.parts.append(started[k])
+            for item in items:
+                item.done = Future()
+            settling = {
+                role: roles.submit(_finish_role, role, items, cfg, spec.cache, stop) for role in ROLES
+            }
             results = []
             for i, item in enumerate(items, 1):
-                results.append(_finish(item, cfg, spec.cache))
+                results.append(item.done.result())
                 if on_file is not None:
                     on_file(i, len(items), item.label)
+            settled = {role: job.result() for role, job in settling.items()}
         except BaseException:
+            stop.set()  # the role threads take no further step
             pool.shutdown(wait=True, cancel_futures=True)
+            roles.shutdown(wait=True, cancel_futures=True)
             raise
-    for item, got in zip(items, results, strict=True):
-        frames[item.role].append(got.frame)
-        problems.append(got.problems)
-        files.append(got.file)
-    # the roles are settled apart (Polars releases the GIL): statistics and tax at the same time
-    with ThreadPoolExecutor(max_workers=read_threads()) as pool:
-        settled = dict(zip(ROLES, pool.map(lambda r: _settle(r, frames[r], cfg), ROLES), strict=True))
+    problems = [got.problems for got in results]
+    files = [got.file for got in results]
     tables = {role: frame for role, (frame, _, _) in settled.items()}
     problems += [dup for _, dup, _ in settled.values()]  # duplicates, then unit jumps: in role order
     problems += [jumps for _, _, jumps in settled.values() if jumps is not None]
