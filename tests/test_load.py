@@ -149,7 +149,8 @@ def test_a_role_is_settled_as_soon_as_its_files_are_read(make_xlsx, monkeypatch)
 
 def test_errors_and_progress_follow_the_order_given(make_xlsx) -> None:
     """Files are reported read in the order given, and of two bad files the first given is the error
-    raised — also when the later one (a small tax file, on its own thread) fails first."""
+    raised — though the later one (a small tax file, parsed alongside on the other thread) usually fails
+    first."""
     from qkaward.errors import InputError
 
     stats_rows = [[VALID[1], "乙", 2020, "3011", i] for i in range(1, 400)]
