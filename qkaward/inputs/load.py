@@ -136,7 +136,7 @@ class _File:
     key: str | None = None  # the cache entry to store a fresh read under
     sha256: str | None = None
     parts: list[Future[list[SheetRead]]] = field(default_factory=list)
-    done: Future[RoleRead] | None = None  # the file's read, set by its role's thread (_finish_role)
+    done: Future[RoleRead] = field(default_factory=Future)  # its read, set by its role's thread
 
 
 def _look_up(item: _File, cfg: ColumnConfig, cache: Path | None) -> None:
@@ -171,7 +171,6 @@ def _finish_role(
     ``stop`` is set (the run failed), no further step is taken."""
     frames = []
     for item in (it for it in items if it.role == role):
-        assert item.done is not None
         try:
             if stop.is_set():
                 raise CancelledError
@@ -218,8 +217,6 @@ def load_inputs(
             started = {k: pool.submit(read_part, jobs[k][0], jobs[k][1].role, cfg) for k in order}
             for k, (_, item) in enumerate(jobs):
                 item.parts.append(started[k])
-            for item in items:
-                item.done = Future()
             settling = {
                 role: roles.submit(_finish_role, role, items, cfg, spec.cache, stop) for role in ROLES
             }
