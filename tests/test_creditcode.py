@@ -84,18 +84,16 @@ def test_vectorised_over_a_column() -> None:
 
 def test_the_integer_check_of_a_column_agrees_with_the_text_check_code_by_code() -> None:
     """check_frame decides on base-36 integers; problem_expr on text. Every valid vector, and every
-    one-character change of it (a letter GB 32100 does not use, a letter in the region digits,
-    a wrong check character) must get the same verdict and message from both."""
-    import random
-
+    one-character change of it to any letter or digit (a letter GB 32100 does not use, a letter in the
+    region digits, a check character that is wrong, or that is right) must get the same verdict and
+    message from both."""
     from qkaward.inputs.creditcode import check_frame, code_key
 
-    rng = random.Random(32100)
     alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     codes = [*VALID, VALID[0].lower(), " 9152 0000 2144 3414 6R", "", None, "91520000214434146R0"]
     for code in VALID:
         for pos in range(18):
-            for ch in rng.sample(alphabet, 6):
+            for ch in alphabet:
                 codes.append(code[:pos] + ch + code[pos + 1 :])
     column = pl.DataFrame({"c": codes}, schema={"c": pl.String})
     frame = check_frame(column, "c", "err")
@@ -173,3 +171,20 @@ def test_a_sign_in_place_of_a_character_is_an_illegal_character_not_a_number() -
     assert expected[0] is None
     assert all(e is not None and "非法字符" in e for e in expected[1:])
     assert checked["k"].null_count() == len(codes) - 1
+
+
+def test_a_letter_other_than_x_as_the_organisation_check_character_fails_even_with_18_right() -> None:
+    """The GB 11714 check character (position 17) is a digit or X (worth 10). A letter worth 10 in base
+    36 (A) in place of a right X, or any other letter, fails — with position 18 made right for it, so
+    that only the position-17 rule can catch it — in the integer check as in the text check."""
+    from qkaward.inputs.creditcode import CHARSET, check_frame
+
+    head = "9135021359498494"
+    assert org_check_char(head[8:16]) == "X"
+    codes = [head + "X" + check_char(head + "X")]
+    codes += [head + c + check_char(head + c) for c in CHARSET if c.isalpha() and c != "X"]
+    column = pl.DataFrame({"c": codes})
+    got = check_frame(column, "c", "err")["err"].to_list()
+    assert got == column.select(problem_expr(pl.col("c"))).to_series().to_list()
+    assert got[0] is None
+    assert all(e == "统一社会信用代码第9—17位组织机构代码校验位错误，应为X" for e in got[1:])
