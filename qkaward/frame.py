@@ -54,9 +54,11 @@ ENGINE = "in-memory"  # not-policy: performance
 
 #: GB/T 4754 codes: the first two digits are the division (大类).
 DIVISION_DIGITS = 2  # not-policy: code structure
-#: NBS lookup keys: year·SUBCLASS_SPAN + 4-digit subclass, −(year·DIVISION_SPAN + 2-digit division).
-SUBCLASS_SPAN = 10**4  # not-policy: key layout
-DIVISION_SPAN = 10**2  # not-policy: key layout
+#: A subclass (小类) code has 4 digits: 10**4 codes, 10**2 divisions of 10**2 subclasses each.
+SUBCLASS_DIGITS = 4  # not-policy: code structure
+SUBCLASS_SPAN = 10**SUBCLASS_DIGITS  # not-policy: code structure
+SUBCLASS_SPAN_DIV = 10 ** (SUBCLASS_DIGITS - DIVISION_DIGITS)  # not-policy: code structure
+DIVISIONS = 10**DIVISION_DIGITS  # not-policy: code structure
 
 
 @dataclass(frozen=True)
@@ -446,43 +448,50 @@ def build_frame(inputs: schema.Inputs, policy: Policy) -> FrameResult:
 def _classify_industry(f: pl.LazyFrame, policy: Policy, years: list[int]) -> pl.LazyFrame:
     """Add section (门类), ladder group and the NBS 四上 category/threshold for each row's year.
 
-    Lookups by ``replace_strict`` on integer keys rather than joins: no reordering of a frame of
-    millions of rows, and hashing integers (a join on the code text took 2 s at a million enterprises)."""
+    The code (4 digits, :data:`schema.STATS`) is read once as a number, and everything is a gather by
+    position from small dense tables built here: section and group by division (100 entries), the NBS
+    table row by year and subclass (10,000 entries a year, the division's row where the subclass has
+    none). No text sliced and no value hashed per row: build_frame at a million enterprises took
+    ~0.5 s less (3.39–3.80 → 2.93–3.32 s) than with slices and ``replace_strict`` look-ups."""
     std = policy.four_above
+    code = pl.col("industry_code")
+    number = pl.when(code.str.len_bytes() == SUBCLASS_DIGITS).then(code.cast(pl.Int64, strict=False))
+    f = f.with_columns(number.alias("_code"))
+    division = pl.col("_code") // SUBCLASS_SPAN_DIV
+    main = set(policy.ladder.main_sections)
+    sections = [std.sections.get(f"{d:0{DIVISION_DIGITS}d}") for d in range(DIVISIONS)]
+    groups = [None if s is None else "main" if s in main else "other" for s in sections]
     f = f.with_columns(
-        pl.col("industry_code").str.slice(0, DIVISION_DIGITS).alias("_div"),
-        pl.col("industry_code")
-        .str.slice(0, DIVISION_DIGITS)
-        .replace_strict(dict(std.sections), default=None, return_dtype=pl.String)
-        .alias("section"),
-    )
-    main = pl.Series(list(policy.ladder.main_sections), dtype=pl.String).implode()
-    f = f.with_columns(
-        pl.when(pl.col("section").is_null())
-        .then(pl.lit(None, dtype=pl.String))
-        .when(pl.col("section").is_in(main))
-        .then(pl.lit("main"))
-        .otherwise(pl.lit("other"))
-        .alias("group")
+        pl.lit(pl.Series(sections, dtype=pl.String)).gather(division).alias("section"),
+        pl.lit(pl.Series(groups, dtype=pl.String)).gather(division).alias("group"),
     )
     look = std.lookup(years)
-    # (year, subclass) and (year, division) as disjoint integers: a subclass row wins over its division.
-    keys = [_nbs_key(year, code) for year, code in zip(look["year"], look["code"], strict=True)]
-    year = pl.col("year").cast(pl.Int64)
-    sub = year * SUBCLASS_SPAN + pl.col("industry_code").cast(pl.Int64, strict=False)
-    div = -(year * DIVISION_SPAN + pl.col("_div").cast(pl.Int64, strict=False))
-    f = f.with_columns(pl.when(sub.is_in(keys)).then(sub).otherwise(div).alias("_nbs"))
-    # one look-up of the table row, then each column taken from it by position
-    row = pl.col("_nbs").replace_strict(keys, range(len(keys)), default=None, return_dtype=pl.UInt32)
-    f = f.with_columns(row.alias("_nbs"))
+    rows, present = _nbs_rows(look)
+    # the row's year as its place among the years in the table (null for a year not in it)
+    lo = min(present, default=0)
+    place = [present.index(y) if y in present else None for y in range(lo, max(present, default=-1) + 1)]
+    year = pl.col("year").cast(pl.Int64) - lo
+    known = pl.when(year.is_between(0, len(place) - 1)).then(year)
+    at = pl.lit(pl.Series(place, dtype=pl.Int64)).gather(known)
+    f = f.with_columns(pl.lit(rows).gather(at * SUBCLASS_SPAN + pl.col("_code")).alias("_nbs"))
     return f.with_columns(
         pl.lit(look[c]).gather(pl.col("_nbs")).alias(c)
         for c in ("nbs_category", "nbs_name", "nbs_threshold_yuan")
     )
 
 
-def _nbs_key(year: int, code: str) -> int:
-    """The lookup key of an NBS table row (see :data:`SUBCLASS_SPAN`)."""
-    if len(code) > DIVISION_DIGITS:
-        return year * SUBCLASS_SPAN + int(code)
-    return -(year * DIVISION_SPAN + int(code))
+def _nbs_rows(look: pl.DataFrame) -> tuple[pl.Series, list[int]]:
+    """For each year of the NBS table ``look`` (in order) and each 4-digit code 0000–9999, the table
+    row that applies (the subclass's, else its division's; null if none), as one dense series
+    (place of the year × SUBCLASS_SPAN + code); and the years."""
+    present = sorted(set(look.get_column("year").to_list()))
+    by_year: dict[int, tuple[dict[int, int], dict[int, int]]] = {y: ({}, {}) for y in present}
+    for i, (year, code) in enumerate(zip(look["year"], look["code"], strict=True)):
+        subclasses, divisions = by_year[year]
+        target = subclasses if len(code) > DIVISION_DIGITS else divisions
+        target[int(code)] = i  # a code is in one row of a year's table (load_four_above)
+    rows: list[int | None] = []
+    for year in present:
+        subclasses, divisions = by_year[year]
+        rows += [subclasses.get(c, divisions.get(c // SUBCLASS_SPAN_DIV)) for c in range(SUBCLASS_SPAN)]
+    return pl.Series(rows, dtype=pl.UInt32), present

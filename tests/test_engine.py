@@ -251,6 +251,33 @@ def test_frame_four_above_and_nbs_threshold_by_year() -> None:
     assert f[(A, 2019)]["section"] == "I"
 
 
+def test_industry_classification_agrees_with_the_standard_for_every_code_and_year() -> None:
+    """The dense look-up tables of _classify_industry against the standard read row by row: every
+    4-digit code in a year of each NBS table, a code of no division, no code, and a year the look-up
+    was not built for (no NBS row; section and group do not depend on the year)."""
+    from qkaward.frame import _classify_industry
+
+    std = POLICY.four_above
+    years = [2018, 2019]
+    codes = [f"{c:04d}" for c in range(10_000)]
+    rows = [(y, c) for y in years for c in codes] + [(2019, None), (2020, "6513")]
+    frame = pl.DataFrame(rows, schema={"year": pl.Int32, "industry_code": pl.String}, orient="row")
+    got = _classify_industry(frame.lazy(), POLICY, years).collect()
+    main = set(POLICY.ladder.main_sections)
+    expected = []
+    for year, code in rows:
+        section = std.sections.get(code[:2]) if code else None
+        group = None if section is None else "main" if section in main else "other"
+        table = std.table(year) if year in years and code else ()
+        hit = [r for r in table if code in r.codes] or [r for r in table if code[:2] in r.codes]
+        nbs = (hit[0].category, hit[0].name, hit[0].threshold_yuan) if hit else (None, None, None)
+        expected.append((section, group, *nbs))
+    columns = ["section", "group", "nbs_category", "nbs_name", "nbs_threshold_yuan"]
+    assert got.select(columns).rows() == expected
+    assert sum(e[2] is not None for e in expected) > 10_000  # most codes have an NBS row in both years
+    assert expected[-1][:2] == ("I", "other") and expected[-1][2] is None
+
+
 # ------------------------------------------------------------------ run
 def test_run_rejects_a_year_outside_the_period() -> None:
     with pytest.raises(UsageError, match=r"年度2022不在政策期限2019—2021年内"):
