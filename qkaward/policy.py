@@ -777,6 +777,10 @@ def load_four_above(path: Path) -> FourAboveStandard:
             codes = tuple(c for spec in r["codes"] for c in _expand(spec, where))
             yuan = None if thr is None else int(Decimal(thr) * mult)
             built.append(NbsRow(r["category"], r.get("name", r["category"]), codes, yuan, r["source"]))
+        seen = [c for row in built for c in row.codes]
+        twice = sorted({c for c in seen if seen.count(c) > 1})
+        if twice:  # a code belongs to one category of a table: which row applies would be unclear
+            raise ConfigError(f"四上标准表 tables.{tname} 中行业代码“{twice[0]}”出现在多行")
         tables[tname] = tuple(built)
     use = []
     for u in raw.get("use", []):

@@ -162,6 +162,16 @@ def test_nbs_table_depends_on_year() -> None:
     assert it[(2019, "7020")] == 10_000_000 and it[(2019, "7010")] is None
 
 
+def test_a_code_in_two_rows_of_a_standard_table_is_named(tmp_path: Path) -> None:
+    path = write(tmp_path, TEXT)
+    std = tmp_path / "standards" / "four-above.toml"
+    text = std.read_text(encoding="utf-8")
+    assert text.count('codes = ["52"]') == 2  # the 限上零售 row of each table
+    std.write_text(text.replace('codes = ["51"]', 'codes = ["51", "52"]', 1), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"四上标准表 tables.before_2019 中行业代码“52”出现在多行"):
+        load_policy(path)
+
+
 def test_the_memo_notes_the_standard_file_the_policy_names(tmp_path: Path) -> None:
     """A remembered run is checked against the NBS standard file its policy names (memo.standard_note,
     read without building the policy): its path and hash, and None where load_policy would fail."""
