@@ -72,17 +72,18 @@ def test_the_readers_enterprise_key_is_code_key_and_stays_inside_the_loader(make
     assert ENTERPRISE in inputs.stats.columns and inputs.stats.height > 0  # kept for build_frame
 
 
-@pytest.mark.parametrize("keyed", [True, False])
-def test_unit_jumps_agree_with_a_year_by_year_reading(keyed: bool) -> None:
+@pytest.mark.parametrize("keyed", [True, False, "ordered"])
+def test_unit_jumps_agree_with_a_year_by_year_reading(keyed: bool | str) -> None:
     """Every real, positive figure against the same enterprise's figure of the year before: flagged when
     one is ``ratio`` times the other or more. Random enterprises with gaps in their years, 上年同期 rows,
-    zeros and blanks; with the readers' key and without it (the loader's fallback)."""
+    zeros and blanks; with the readers' key, without it (the loader's fallback), and with the role's
+    order that the loader shares with dedupe."""
     import random
 
     import polars as pl
 
     from qkaward.inputs.creditcode import ENTERPRISE, code_key
-    from qkaward.inputs.load import unit_jumps
+    from qkaward.inputs.load import role_order, unit_jumps
 
     rng = random.Random(7)
     rows = []
@@ -97,7 +98,9 @@ def test_unit_jumps_agree_with_a_year_by_year_reading(keyed: bool) -> None:
     frame = pl.DataFrame(rows, schema=schema, orient="row")
     if keyed:
         frame = frame.with_columns(code_key([frame]).alias(ENTERPRISE))
-    got = unit_jumps(frame, "revenue_yuan", "营业收入", 1000)
+    order = role_order(frame) if keyed == "ordered" else None
+    assert (order is not None) == (keyed == "ordered")
+    got = unit_jumps(frame, "revenue_yuan", "营业收入", 1000, order)
     figure = {(r[0], r[1]): r[2] for r in rows if not r[3] and r[2]}
     expected = sorted(
         (row, f"疑似单位错误：营业收入为{v}元，上年为{figure[(c, y - 1)]}元，相差1000倍以上，请核对金额单位")
@@ -110,6 +113,41 @@ def test_unit_jumps_agree_with_a_year_by_year_reading(keyed: bool) -> None:
     assert sorted(zip(got["row"].to_list(), got["message"].to_list(), strict=True)) == expected
     assert len(expected) > 20
     assert set(got["severity"]) == {"warning"} and set(got["file"]) == {"f.xlsx"}
+
+
+def test_dedupe_by_the_role_order_agrees_with_dedupe_by_hashing() -> None:
+    """Exact repeats, conflicting repeats and 上年同期 rows of the same key, shuffled: dedupe finds the
+    same rows with the role's order (repeated keys as neighbours) as without it."""
+    import random
+
+    import polars as pl
+
+    from qkaward.inputs.creditcode import ENTERPRISE, code_key
+    from qkaward.inputs.load import dedupe, role_order
+
+    rng = random.Random(3)
+    rows = []
+    for e in range(200):
+        code = VALID[e % len(VALID)][:-4] + f"{e:04d}"
+        for year in rng.sample(range(2017, 2021), rng.randint(1, 3)):
+            value = rng.randint(1, 9)
+            for _ in range(rng.choice([1, 1, 1, 2, 3])):  # repeats, some of them with another value
+                prev = rng.random() < 0.2
+                rows.append(
+                    (code, year, rng.choice([value, value, value + 1]), prev, "f.xlsx", "表1", len(rows) + 2)
+                )
+    rng.shuffle(rows)
+    schema = ["credit_code", "year", "revenue_yuan", "from_prev_column", "src_file", "src_sheet", "src_row"]
+    frame = pl.DataFrame(rows, schema=schema, orient="row")
+    frame = frame.with_columns(code_key([frame]).alias(ENTERPRISE))
+    order = role_order(frame)
+    assert order is not None
+    kept, problems = dedupe(frame, "stats", order)
+    assert kept.height < frame.height and problems.height > 20
+    hashed = dedupe(frame, "stats")
+    assert kept.equals(hashed[0]) and problems.equals(hashed[1])
+    unique = frame.unique(["credit_code", "year", "from_prev_column"])
+    assert dedupe(unique, "stats", role_order(unique))[1].is_empty()
 
 
 TAX_HEADER = ["纳税人识别号", "纳税人名称", "所属年度", "区级财政贡献(万元)"]

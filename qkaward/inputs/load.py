@@ -52,15 +52,39 @@ _PROVENANCE = ("src_file", "src_sheet", "src_row")
 KEYED = ("stats", "tax", "enterprises")
 
 
-def dedupe(frame: pl.DataFrame, role: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def role_order(frame: pl.DataFrame) -> pl.DataFrame | None:
+    """A statistics or tax frame's rows sorted by enterprise, year and 上年同期-ness, then row: columns
+    ``__k`` (:data:`ENTERPRISE`), ``year``, ``__prev``, ``__i`` (the row). Made once per role and shared
+    by :func:`dedupe` (repeated keys are neighbours) and :func:`unit_jumps` (the previous year is the
+    previous row): at a million enterprises one sort instead of a hash and a sort, ~0.3 s less a role.
+    None when the frame has no enterprise key or the columns cannot be packed (:func:`sorted_columns`)."""
+    if ENTERPRISE not in frame.columns or "from_prev_column" not in frame.columns:
+        return None
+    rows = frame.select(
+        pl.col(ENTERPRISE).alias("__k"),
+        "year",
+        pl.col("from_prev_column").alias("__prev"),
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("__i"),
+    )
+    return sorted_columns(rows, ["__k", "year", "__prev", "__i"])
+
+
+def dedupe(
+    frame: pl.DataFrame, role: str, order: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Resolve rows sharing the role's key: exact repeats keep the first row (the others are
-    ``skipped``); rows that disagree are all left out (``error``), since no one can tell which is right."""
+    ``skipped``); rows that disagree are all left out (``error``), since no one can tell which is right.
+    ``order``: the frame's :func:`role_order`, when the role's key is enterprise, year and 上年同期-ness."""
     key = list(ROLE_KEYS[role])
     # the enterprise as an integer in the key (:data:`ENTERPRISE`, when the frame has it): hashing
     # Int128 rather than text is 3× faster at 1M rows, and one packed Int128 faster still
     hashed = [ENTERPRISE if k == "credit_code" and ENTERPRISE in frame.columns else k for k in key]
-    packed = packed_key(frame, hashed)
-    if packed is not None:
+    by_order = order is not None and hashed == [ENTERPRISE, "year", "from_prev_column"]
+    packed = None if by_order else packed_key(frame, hashed)
+    if order is not None and by_order:  # rows of one key are neighbours in the order
+        same = [pl.col(c) == pl.col(c).shift(1) for c in ("__k", "year", "__prev")]
+        repeated = bool(order.select(pl.all_horizontal(same).any()).item())
+    elif packed is not None:
         repeated = frame.select(packed.n_unique()).item() < frame.height
     else:
         repeated = frame.select(pl.struct(hashed).is_duplicated().any()).item()
@@ -259,33 +283,39 @@ def _settle(
         ENTERPRISE not in combined.columns or combined.get_column(ENTERPRISE).null_count()
     ):
         combined = combined.with_columns(code_key([combined]).alias(ENTERPRISE))
-    combined, duplicates = dedupe(combined, role)
+    order = role_order(combined) if role in JUMP_COLUMNS else None
+    deduped, duplicates = dedupe(combined, role, order)
     if role not in JUMP_COLUMNS:
-        return combined, duplicates, None
+        return deduped, duplicates, None
     column, label = JUMP_COLUMNS[role]
-    return combined, duplicates, unit_jumps(combined, column, label, cfg.unit_jump_ratio)
+    order = order if deduped is combined else None  # rows were left out: the order is not the frame's
+    return deduped, duplicates, unit_jumps(deduped, column, label, cfg.unit_jump_ratio, order)
 
 
-def unit_jumps(frame: pl.DataFrame, column: str, label: str, ratio: int) -> pl.DataFrame:
-    """Warnings for figures that jump or fall by ``ratio``× or more from the enterprise's previous year."""
+def unit_jumps(
+    frame: pl.DataFrame, column: str, label: str, ratio: int, order: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Warnings for figures that jump or fall by ``ratio``× or more from the enterprise's previous year.
+    ``order``: the frame's :func:`role_order`, if made (else the rows used are sorted here)."""
     # Only the key, year and figure are filtered and sorted (the whole frame's columns took 4× as long
     # at 100,000 enterprises); the flagged rows' provenance is gathered by row number at the end.
     key = pl.col(ENTERPRISE) if ENTERPRISE in frame.columns else code_key([frame])
-    real = frame.select(
-        key.alias("__k"),
-        "year",
-        column,
-        pl.int_range(pl.len(), dtype=pl.UInt32).alias("__i"),
-        keep=~pl.col("from_prev_column") & pl.col(column).is_not_null() & (pl.col(column) > 0),
-    ).filter("keep")
-    # Sorted once by enterprise and year, the previous row is the previous year when code and year fit.
+    keep = ~pl.col("from_prev_column") & pl.col(column).is_not_null() & (pl.col(column) > 0)
+    # Sorted by enterprise and year, the previous row is the previous year when code and year fit.
     # With the row number the packed key holds the row: sorted alone, the figure gathered back by it.
-    ordered = sorted_columns(real, ["__k", "year", "__i"])
+    if order is not None:  # the real rows of the role's order are sorted by enterprise, year and row
+        used = frame.select(keep).to_series().gather(order.get_column("__i"))
+        ordered = order.filter(used).select("__k", "year", "__i")
+    else:
+        real = frame.select(
+            key.alias("__k"), "year", column, pl.int_range(pl.len(), dtype=pl.UInt32).alias("__i"), keep=keep
+        ).filter("keep")
+        ordered = sorted_columns(real, ["__k", "year", "__i"])
+        if ordered is None:
+            packed = packed_key(real, ["__k", "year"])
+            real = real.sort(packed if packed is not None else ["__k", "year"])
     if ordered is not None:
         real = ordered.with_columns(frame.get_column(column).rechunk().gather(ordered.get_column("__i")))
-    else:
-        packed = packed_key(real, ["__k", "year"])
-        real = real.sort(packed if packed is not None else ["__k", "year"])
     same = pl.col("__k").shift(1) == pl.col("__k")
     flagged = real.with_columns(
         pl.col(column).shift(1).alias("__prev"), pl.when(same).then(pl.col("year").shift(1)).alias("__py")
