@@ -39,6 +39,7 @@ PHASES = (
     (2, "cell parsers (values.apply)", "qkaward.inputs.values", "apply"),
     (1, "header search (find_header)", "qkaward.inputs.read", "find_header"),
     (1, "sheets into a file (combine)", "qkaward.inputs.load", "combine"),
+    (1, "a role's rows sorted once (role_order)", "qkaward.inputs.load", "role_order"),
     (1, "duplicate rows (dedupe)", "qkaward.inputs.load", "dedupe"),
     (1, "unit jumps (unit_jumps)", "qkaward.inputs.load", "unit_jumps"),
     (0, "rules (qkaward.rules.run)", "qkaward.rules", "run"),
