@@ -56,7 +56,8 @@ def role_order(frame: pl.DataFrame) -> pl.DataFrame | None:
     """A statistics or tax frame's rows sorted by enterprise, year and 上年同期-ness, then row: columns
     ``__k`` (:data:`ENTERPRISE`), ``year``, ``__prev``, ``__i`` (the row). Made once per role and shared
     by :func:`dedupe` (repeated keys are neighbours) and :func:`unit_jumps` (the previous year is the
-    previous row): at a million enterprises one sort instead of a hash and a sort, ~0.3 s less a role.
+    previous row), instead of a hash and a sort: settling the tax role at a million enterprises took
+    0.52 s instead of 0.75–1.10 s (the statistics role, with its 上年同期 rows, about as long as before).
     None when the frame has no enterprise key or the columns cannot be packed (:func:`sorted_columns`)."""
     if ENTERPRISE not in frame.columns or "from_prev_column" not in frame.columns:
         return None
@@ -79,12 +80,10 @@ def dedupe(
     # the enterprise as an integer in the key (:data:`ENTERPRISE`, when the frame has it): hashing
     # Int128 rather than text is 3× faster at 1M rows, and one packed Int128 faster still
     hashed = [ENTERPRISE if k == "credit_code" and ENTERPRISE in frame.columns else k for k in key]
-    by_order = order is not None and hashed == [ENTERPRISE, "year", "from_prev_column"]
-    packed = None if by_order else packed_key(frame, hashed)
-    if order is not None and by_order:  # rows of one key are neighbours in the order
-        same = [pl.col(c) == pl.col(c).shift(1) for c in ("__k", "year", "__prev")]
+    if order is not None and hashed == [ENTERPRISE, "year", "from_prev_column"]:
+        same = [pl.col(c) == pl.col(c).shift(1) for c in ("__k", "year", "__prev")]  # keys are neighbours
         repeated = bool(order.select(pl.all_horizontal(same).any()).item())
-    elif packed is not None:
+    elif (packed := packed_key(frame, hashed)) is not None:
         repeated = frame.select(packed.n_unique()).item() < frame.height
     else:
         repeated = frame.select(pl.struct(hashed).is_duplicated().any()).item()
@@ -299,7 +298,6 @@ def unit_jumps(
     ``order``: the frame's :func:`role_order`, if made (else the rows used are sorted here)."""
     # Only the key, year and figure are filtered and sorted (the whole frame's columns took 4× as long
     # at 100,000 enterprises); the flagged rows' provenance is gathered by row number at the end.
-    key = pl.col(ENTERPRISE) if ENTERPRISE in frame.columns else code_key([frame])
     keep = ~pl.col("from_prev_column") & pl.col(column).is_not_null() & (pl.col(column) > 0)
     # Sorted by enterprise and year, the previous row is the previous year when code and year fit.
     # With the row number the packed key holds the row: sorted alone, the figure gathered back by it.
@@ -307,6 +305,7 @@ def unit_jumps(
         used = frame.select(keep).to_series().gather(order.get_column("__i"))
         ordered = order.filter(used).select("__k", "year", "__i")
     else:
+        key = pl.col(ENTERPRISE) if ENTERPRISE in frame.columns else code_key([frame])
         real = frame.select(
             key.alias("__k"), "year", column, pl.int_range(pl.len(), dtype=pl.UInt32).alias("__i"), keep=keep
         ).filter("keep")
