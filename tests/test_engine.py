@@ -4,6 +4,7 @@ the frame's joins and warnings, masking, explain, and the case files' credit cod
 from __future__ import annotations
 
 import ast
+import dataclasses
 from decimal import Decimal
 from pathlib import Path
 
@@ -106,8 +107,9 @@ def _inputs(**roles: list[dict]) -> schema.Inputs:
     return inputs_of(roles)
 
 
-def test_frame_prev_column_fills_missing_year_and_warns_on_disagreement() -> None:
-    inputs = _inputs(
+def _disagreeing_inputs() -> schema.Inputs:
+    """Statistics rows with 上年同期 rows, a repeated year and a disagreement; tax rows with another name."""
+    return _inputs(
         stats=[
             {"credit_code": A, "name": "甲", "year": 2020, "industry_code": "5191", "revenue_yuan": 300},
             {
@@ -136,7 +138,10 @@ def test_frame_prev_column_fills_missing_year_and_warns_on_disagreement() -> Non
             {"credit_code": B, "name": "乙", "year": 2021, "fiscal_yuan": 1, "revenue_yuan": 77},
         ],
     )
-    fr = build_frame(inputs, POLICY)
+
+
+def test_frame_prev_column_fills_missing_year_and_warns_on_disagreement() -> None:
+    fr = build_frame(_disagreeing_inputs(), POLICY)
     f = {(r["credit_code"], r["year"]): r for r in fr.frame.iter_rows(named=True)}
     assert f[(A, 2019)]["revenue_yuan"] == 210  # the real 2019 row wins
     assert f[(A, 2020)]["revenue_prev_yuan"] == 210
@@ -153,6 +158,22 @@ def test_frame_prev_column_fills_missing_year_and_warns_on_disagreement() -> Non
     assert f[(B, 2020)]["revenue_yuan"] == 50
     assert fr.problems.filter(pl.col("value") == "200").get_column("row").to_list() == [7]
     assert fr.problems.schema == pl.Schema(schema.PROBLEM)
+
+
+def test_frame_is_the_same_from_sources_in_many_chunks() -> None:
+    """The loader hands over a role in many chunks (a sheet, its 上年同期 rows, a file: one each), and
+    build_frame puts only the columns it gathers into one chunk: the frame and every problem (their
+    provenance gathered from the chunked columns) are those of sources in one chunk."""
+    inputs = _disagreeing_inputs()
+
+    def chunked(df: pl.DataFrame) -> pl.DataFrame:
+        return pl.concat([df.slice(i, 1) for i in range(df.height)], rechunk=False)
+
+    split = dataclasses.replace(inputs, stats=chunked(inputs.stats), tax=chunked(inputs.tax))
+    assert split.stats.n_chunks() > 1 and split.tax.n_chunks() > 1
+    whole, parts = build_frame(inputs, POLICY), build_frame(split, POLICY)
+    assert parts.frame.equals(whole.frame)
+    assert parts.problems.equals(whole.problems) and parts.problems.height >= 3
 
 
 def test_frame_text_comes_from_statistics_then_tax_then_master_data() -> None:
