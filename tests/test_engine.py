@@ -255,6 +255,28 @@ def test_frame_is_the_same_when_a_code_is_not_keyable() -> None:
     assert keyed.frame.select("credit_code", "year").rows() == [(A, 2017), (A, 2018), (A, 2019), (B, 2020)]
 
 
+def test_an_award_line_without_a_name_takes_the_enterprises_known_name() -> None:
+    """A line whose source row has no name (here a listing event) gets the enterprise's name from the
+    frame (an earlier year's row: the enterprise has no other line to take it from); a line with a
+    name of its own keeps it; with no name known anywhere it stays empty."""
+    listed = {"event": "main_board", "event_text": "港交所主板上市", "year": 2019}
+    inputs = inputs_of(
+        {
+            "stats": [
+                {"credit_code": A, "name": "甲公司", "year": 2018, "industry_code": "5191", "revenue_yuan": 1}
+            ],
+            "events": [
+                {"credit_code": A, "name": "", **listed},
+                {"credit_code": B, "name": "乙自有名称", **listed},
+                {"credit_code": C, "name": "", **listed},
+            ],
+        }
+    )
+    lines = run(inputs, POLICY, 2019).awards
+    assert lines.get_column("award").unique().to_list() == ["listing.main_board"]
+    assert dict(lines.select("credit_code", "name").iter_rows()) == {A: "甲公司", B: "乙自有名称", C: ""}
+
+
 def test_frame_four_above_and_nbs_threshold_by_year() -> None:
     inputs = _inputs(
         stats=[{"credit_code": A, "name": "甲", "year": 2019, "industry_code": "6513", "revenue_yuan": 1}],

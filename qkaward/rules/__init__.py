@@ -92,7 +92,8 @@ def run(
         talents(inputs.talents, policy, year, before),
     ]
     awards = pl.concat(parts, how="vertical")
-    known = names(base, inputs, awards.get_column("credit_code"))
+    # a line's own name is kept: only the lines without one look it up (none, usually: no scan of the frame)
+    known = names(base, inputs, awards.filter(pl.col("name") == "").get_column("credit_code"))
     awards = (
         awards.join(known, on="credit_code", how="left")
         .with_columns(

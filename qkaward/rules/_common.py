@@ -120,6 +120,8 @@ def not_paid(
 def names(frame: pl.DataFrame, inputs: schema.Inputs, codes: pl.Series) -> pl.DataFrame:
     """credit_code → best known name (frame rows, then master data, events, incubators, talents), for
     the enterprises in ``codes`` (the award lines': a few thousand, not the city's millions)."""
+    if codes.is_empty():
+        return pl.DataFrame(schema={"credit_code": pl.String, "name_known": pl.String})
     wanted = pl.col("credit_code").is_in(codes.unique().implode())
     parts = [frame.select("credit_code", "name").filter(wanted)]
     for df in (inputs.enterprises, inputs.events, inputs.incubators, inputs.talents):

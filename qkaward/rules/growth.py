@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from qkaward.frame import ENGINE
 from qkaward.policy import Policy
 from qkaward.rules._common import award_lines, event_rows, line_head, lit_list, money, money_expr, not_paid
 
@@ -25,7 +26,14 @@ def entry_status(
     frame: pl.DataFrame, policy: Policy, year: int, stats_years: tuple[int, ...]
 ) -> pl.DataFrame:
     """Rows of ``year`` with ``entered`` (newly 四上 this year; null = cannot tell) and ``entry_basis``."""
-    rows = frame.filter(pl.col("year") == year)
+    entered, basis = _entry_exprs(year, stats_years)
+    return frame.filter(pl.col("year") == year).with_columns(
+        entered.alias("entered"), basis.alias("entry_basis")
+    )
+
+
+def _entry_exprs(year: int, stats_years: tuple[int, ...]) -> tuple[pl.Expr, pl.Expr]:
+    """The ``entered`` and ``entry_basis`` of :func:`entry_status`, for a row of ``year``."""
     prev_given = (year - 1) in stats_years
     by_column = pl.col("entry_year").is_not_null()
     prev_fa = pl.col("four_above_prev")
@@ -51,7 +59,7 @@ def entry_status(
         .then(pl.lit(f"{year - 1}年统计数据显示非四上"))
         .otherwise(pl.lit(f"未提供{year - 1}年统计局数据，无法确认上年是否已在库"))
     )
-    return rows.with_columns(entered.alias("entered"), basis.alias("entry_basis"))
+    return entered, basis
 
 
 def scale_entry(
@@ -59,12 +67,17 @@ def scale_entry(
 ) -> pl.DataFrame:
     """``scale_entry`` lines for ``year``: newly 规上/限上; needs_review when Y−1 statistics are missing."""
     se = policy.scale_entry
-    rows = entry_status(frame, policy, year, stats_years)
-    rows = rows.filter(
-        pl.col("nbs_category").is_in(lit_list(scale_categories(policy)))
-        & (pl.col("entered").is_null() | pl.col("entered"))
+    # entry_status's rows, taken only where they can be due before the basis text is made (a plan,
+    # so that only the columns used are filtered: at a million enterprises 0.06 s instead of 0.22 s)
+    entered, basis = _entry_exprs(year, stats_years)
+    rows = (
+        frame.lazy()
+        .filter((pl.col("year") == year) & pl.col("nbs_category").is_in(lit_list(scale_categories(policy))))
+        .with_columns(entered.alias("entered"))
+        .filter(pl.col("entered").is_null() | pl.col("entered"))
+        .collect(engine=ENGINE)
     )
-    rows = not_paid(rows, paid, [SCALE_ENTRY])
+    rows = not_paid(rows, paid, [SCALE_ENTRY]).with_columns(basis.alias("entry_basis"))
     threshold = (
         pl.when(pl.col("nbs_threshold_yuan").is_null())
         .then(pl.lit("资质标准"))

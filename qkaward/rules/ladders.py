@@ -95,14 +95,21 @@ def ladder_flags(frame: pl.DataFrame, policy: Policy) -> pl.DataFrame:
 def first_reach(flags: pl.DataFrame, policy: Policy, year: int, paid: pl.DataFrame) -> pl.DataFrame:
     """``ladder.first_reach.tk`` lines for ``year`` (schema.AWARD_LINE)."""
     lad = policy.ladder
-    rows = flags.filter(pl.col("year") == year)
+    # the rows awarded a first reach this year (every tier's lines below are among them): a few, where
+    # the year's rows were a third of the frame, every column copied and joined
+    due = pl.any_horizontal(pl.col(f"award_year_{t.id}") == year for t in lad.tiers)
+    rows = flags.lazy().filter((pl.col("year") == year) & due)
     ladder_paid = paid.filter(pl.col("award").str.starts_with(FIRST))
     per_ent = ladder_paid.group_by("credit_code").agg(
         pl.col("amount_yuan").sum().alias("paid_sum"),
         *[(pl.col("award") == FIRST + t.id).any().alias(f"paid_{t.id}") for t in lad.tiers],
     )
-    rows = rows.join(per_ent, on="credit_code", how="left").with_columns(
-        pl.col("paid_sum").fill_null(0), *[pl.col(f"paid_{t.id}").fill_null(False) for t in lad.tiers]
+    rows = (
+        rows.join(per_ent.lazy(), on="credit_code", how="left")
+        .with_columns(
+            pl.col("paid_sum").fill_null(0), *[pl.col(f"paid_{t.id}").fill_null(False) for t in lad.tiers]
+        )
+        .collect(engine=ENGINE)
     )
     parts = []
     for i, t in enumerate(lad.tiers):
@@ -175,7 +182,7 @@ def first_reach(flags: pl.DataFrame, policy: Policy, year: int, paid: pl.DataFra
 def growth(flags: pl.DataFrame, policy: Policy, year: int) -> pl.DataFrame:
     """``ladder.growth.tk`` lines for ``year``: tier k this year and fiscal ≥ ratio × last year's."""
     lad = policy.ladder
-    rows = flags.filter(pl.col("year") == year)
+    rows = flags.lazy().filter(pl.col("year") == year)  # a plan, as in first_reach
     prev = pl.col("fiscal_prev_yuan")
     ok = (prev > 0) & at_least_times(pl.col("fiscal_yuan"), prev, lad.growth_ratio)
     parts = []
@@ -197,4 +204,4 @@ def growth(flags: pl.DataFrame, policy: Policy, year: int) -> pl.DataFrame:
                 ).alias("reason"),
             )
         )
-    return award_lines(pl.concat(parts, how="vertical"))
+    return award_lines(pl.concat(parts, how="vertical").collect(engine=ENGINE))
