@@ -503,5 +503,10 @@ def _nbs_rows(look: pl.DataFrame) -> tuple[pl.Series, list[int]]:
     rows: list[int | None] = []
     for year in present:
         subclasses, divisions = by_year[year]
-        rows += [subclasses.get(c, divisions.get(c // SUBCLASS_SPAN_DIV)) for c in range(SUBCLASS_SPAN)]
+        block: list[int | None] = []
+        for d in range(DIVISIONS):  # each division's row for its 100 codes, then the subclasses' own rows
+            block += [divisions.get(d)] * SUBCLASS_SPAN_DIV
+        for code, row in subclasses.items():
+            block[code] = row  # a 4-digit code (load_four_above accepts 2 or 4 digits)
+        rows += block
     return pl.Series(rows, dtype=pl.UInt32), present
