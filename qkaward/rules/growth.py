@@ -67,8 +67,8 @@ def scale_entry(
 ) -> pl.DataFrame:
     """``scale_entry`` lines for ``year``: newly 规上/限上; needs_review when Y−1 statistics are missing."""
     se = policy.scale_entry
-    # entry_status's rows, taken only where they can be due before the basis text is made (a plan,
-    # so that only the columns used are filtered: at a million enterprises 0.06 s instead of 0.22 s)
+    # entry_status, with the rows that cannot be due left out before the basis text is made, as a plan
+    # (only the columns used are filtered): 0.06 s instead of 0.22 s at a million enterprises
     entered, basis = _entry_exprs(year, stats_years)
     rows = (
         frame.lazy()

@@ -95,8 +95,8 @@ def ladder_flags(frame: pl.DataFrame, policy: Policy) -> pl.DataFrame:
 def first_reach(flags: pl.DataFrame, policy: Policy, year: int, paid: pl.DataFrame) -> pl.DataFrame:
     """``ladder.first_reach.tk`` lines for ``year`` (schema.AWARD_LINE)."""
     lad = policy.ladder
-    # the rows awarded a first reach this year (every tier's lines below are among them): a few, where
-    # the year's rows were a third of the frame, every column copied and joined
+    # only the rows awarded a first reach this year (every tier's lines below are among them) are taken
+    # and joined, not the year's third of the frame with all its columns
     due = pl.any_horizontal(pl.col(f"award_year_{t.id}") == year for t in lad.tiers)
     rows = flags.lazy().filter((pl.col("year") == year) & due)
     ladder_paid = paid.filter(pl.col("award").str.starts_with(FIRST))
@@ -182,7 +182,7 @@ def first_reach(flags: pl.DataFrame, policy: Policy, year: int, paid: pl.DataFra
 def growth(flags: pl.DataFrame, policy: Policy, year: int) -> pl.DataFrame:
     """``ladder.growth.tk`` lines for ``year``: tier k this year and fiscal ≥ ratio × last year's."""
     lad = policy.ladder
-    rows = flags.lazy().filter(pl.col("year") == year)  # a plan, as in first_reach
+    rows = flags.lazy().filter(pl.col("year") == year)  # a plan: only the columns the lines use are filtered
     prev = pl.col("fiscal_prev_yuan")
     ok = (prev > 0) & at_least_times(pl.col("fiscal_yuan"), prev, lad.growth_ratio)
     parts = []
